@@ -1,0 +1,90 @@
+package dev.heed.core.internal.kernel;
+
+/**
+ * The compute kernels every tensor op bottoms out in. One instance per process is chosen at
+ * start-up by {@link KernelBackends#get()}: the Vector API backend when {@code jdk.incubator.vector}
+ * is in the boot layer, otherwise the plain-Java fallback.
+ *
+ * <p>All arrays are row-major. A matrix operand is described by an array, an offset and a leading
+ * dimension (the distance between the starts of two consecutive rows as stored). {@code transA}
+ * means the stored matrix is {@code k x m} and is read transposed, so a transposed view never
+ * needs a copy. Implementations are thread-safe and may use the shared kernel thread pool for
+ * large problems; results must not depend on the number of threads (each output element is
+ * reduced in the same order whatever the split).
+ */
+public interface Kernels {
+
+    /** @return a short name for logs and benchmark reports, e.g. {@code "vector-512"} */
+    String name();
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} in float32, with {@code op(A)} of shape
+     * {@code m x k} and {@code op(B)} of shape {@code k x n}. When {@code beta == 0} the old
+     * contents of C are ignored (NaN in C does not propagate).
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               float alpha, float[] a, int aOff, int lda,
+               float[] b, int bOff, int ldb,
+               float beta, float[] c, int cOff, int ldc);
+
+    /** The float64 twin of {@link #sgemm}. */
+    void dgemm(boolean transA, boolean transB, int m, int n, int k,
+               double alpha, double[] a, int aOff, int lda,
+               double[] b, int bOff, int ldb,
+               double beta, double[] c, int cOff, int ldc);
+
+    /**
+     * {@code batch} independent float32 products; product {@code i} reads A at
+     * {@code aOff + i * strideA}, B at {@code bOff + i * strideB} and writes C at
+     * {@code cOff + i * strideC}. A stride of 0 broadcasts one operand over the batch.
+     * Implementations parallelise over the batch when the products are small.
+     */
+    void sgemmBatched(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda, long strideA,
+                      float[] b, int bOff, int ldb, long strideB,
+                      float beta, float[] c, int cOff, int ldc, long strideC, int batch);
+
+    /** The float64 twin of {@link #sgemmBatched}. */
+    void dgemmBatched(boolean transA, boolean transB, int m, int n, int k,
+                      double alpha, double[] a, int aOff, int lda, long strideA,
+                      double[] b, int bOff, int ldb, long strideB,
+                      double beta, double[] c, int cOff, int ldc, long strideC, int batch);
+
+    // ---- contiguous elementwise kernels (out may alias an input) -----------------------------
+
+    /** Elementwise binary op over {@code n} contiguous elements: {@code out[i] = op(x[i], y[i])}. */
+    void binary(BinaryOp op, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n);
+
+    /** The float64 twin of {@link #binary(BinaryOp, float[], int, float[], int, float[], int, int)}. */
+    void binary(BinaryOp op, double[] x, int xOff, double[] y, int yOff, double[] out, int outOff, int n);
+
+    /** Elementwise unary op over {@code n} contiguous elements: {@code out[i] = op(x[i])}. */
+    void unary(UnaryOp op, float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** The float64 twin of {@link #unary(UnaryOp, float[], int, float[], int, int)}. */
+    void unary(UnaryOp op, double[] x, int xOff, double[] out, int outOff, int n);
+
+    /** {@code out[i] = x[i] * alpha + y[i]} (axpy; out may alias y). */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n);
+
+    /** The float64 twin of {@link #axpy(float, float[], int, float[], int, float[], int, int)}. */
+    void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, double[] out, int outOff, int n);
+
+    /** @return the sum of {@code n} contiguous elements, accumulated in float64 lanes. */
+    double sum(float[] x, int xOff, int n);
+
+    /** @return the sum of {@code n} contiguous elements. */
+    double sum(double[] x, int xOff, int n);
+
+    /** @return the maximum of {@code n >= 1} contiguous elements (NaN if any element is NaN). */
+    float max(float[] x, int xOff, int n);
+
+    /** @return the maximum of {@code n >= 1} contiguous elements (NaN if any element is NaN). */
+    double max(double[] x, int xOff, int n);
+
+    /** Binary elementwise operations. */
+    enum BinaryOp { ADD, SUB, MUL, DIV, MAX, MIN }
+
+    /** Unary elementwise operations. */
+    enum UnaryOp { NEG, EXP, LOG, TANH, SIGMOID, RELU, SQRT, ABS }
+}
