@@ -98,33 +98,28 @@ public final class PlainKernels implements Kernels {
                                   float beta, float[] c, int cOff, int ldc) {
         int nb = columnBlock(n, k);
         float[] acc = new float[nb];
-        float[] bt = transB ? new float[k * nb] : null;
+        // One array per row of the B block: C2 (JDK 17) vectorises acc[j] += s * row[j] only when
+        // both arrays are indexed from 0, not through an offset into a flat array.
+        float[][] rows = new float[k][nb];
         for (int j0 = 0; j0 < n; j0 += nb) {
             int w = Math.min(nb, n - j0);
-            float[] bm;
-            int bBase;
-            int bStride;
             if (transB) {
-                // B is stored n x k: copy this column block of op(B) into row-major k x w.
                 for (int jj = 0; jj < w; jj++) {
                     int src = bOff + (j0 + jj) * ldb;
                     for (int p = 0; p < k; p++) {
-                        bt[p * w + jj] = b[src + p];
+                        rows[p][jj] = b[src + p];
                     }
                 }
-                bm = bt;
-                bBase = 0;
-                bStride = w;
             } else {
-                bm = b;
-                bBase = bOff + j0;
-                bStride = ldb;
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, bOff + p * ldb + j0, rows[p], 0, w);
+                }
             }
             for (int i = i0; i < i1; i++) {
                 java.util.Arrays.fill(acc, 0, w, 0f);
                 for (int p = 0; p < k; p++) {
                     float s = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    axpyRow(s, bm, bBase + p * bStride, acc, w);
+                    axpyRow(s, rows[p], acc, w);
                 }
                 int ci = cOff + i * ldc + j0;
                 if (beta == 0f) {
@@ -140,9 +135,9 @@ public final class PlainKernels implements Kernels {
         }
     }
 
-    private static void axpyRow(float s, float[] src, int off, float[] acc, int w) {
+    private static void axpyRow(float s, float[] row, float[] acc, int w) {
         for (int j = 0; j < w; j++) {
-            acc[j] += s * src[off + j];
+            acc[j] += s * row[j];
         }
     }
 
@@ -202,33 +197,28 @@ public final class PlainKernels implements Kernels {
                                   double beta, double[] c, int cOff, int ldc) {
         int nb = columnBlock(n, k);
         double[] acc = new double[nb];
-        double[] bt = transB ? new double[k * nb] : null;
+        // One array per row of the B block: C2 (JDK 17) vectorises acc[j] += s * row[j] only when
+        // both arrays are indexed from 0, not through an offset into a flat array.
+        double[][] rows = new double[k][nb];
         for (int j0 = 0; j0 < n; j0 += nb) {
             int w = Math.min(nb, n - j0);
-            double[] bm;
-            int bBase;
-            int bStride;
             if (transB) {
-                // B is stored n x k: copy this column block of op(B) into row-major k x w.
                 for (int jj = 0; jj < w; jj++) {
                     int src = bOff + (j0 + jj) * ldb;
                     for (int p = 0; p < k; p++) {
-                        bt[p * w + jj] = b[src + p];
+                        rows[p][jj] = b[src + p];
                     }
                 }
-                bm = bt;
-                bBase = 0;
-                bStride = w;
             } else {
-                bm = b;
-                bBase = bOff + j0;
-                bStride = ldb;
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, bOff + p * ldb + j0, rows[p], 0, w);
+                }
             }
             for (int i = i0; i < i1; i++) {
                 java.util.Arrays.fill(acc, 0, w, 0.0);
                 for (int p = 0; p < k; p++) {
                     double s = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    axpyRow(s, bm, bBase + p * bStride, acc, w);
+                    axpyRow(s, rows[p], acc, w);
                 }
                 int ci = cOff + i * ldc + j0;
                 if (beta == 0.0) {
@@ -244,9 +234,9 @@ public final class PlainKernels implements Kernels {
         }
     }
 
-    private static void axpyRow(double s, double[] src, int off, double[] acc, int w) {
+    private static void axpyRow(double s, double[] row, double[] acc, int w) {
         for (int j = 0; j < w; j++) {
-            acc[j] += s * src[off + j];
+            acc[j] += s * row[j];
         }
     }
 
@@ -276,7 +266,7 @@ public final class PlainKernels implements Kernels {
 
     /** @return a column block so that a k x block slice of B stays in a 256 KiB-ish cache budget */
     private static int columnBlock(int n, int k) {
-        int nb = Math.max(64, (64 * 1024) / Math.max(1, k));
+        int nb = Math.max(256, (64 * 1024) / Math.max(1, k));
         nb = Math.min(nb, 1024);
         return Math.min(n, nb);
     }
