@@ -125,7 +125,7 @@ public abstract class SimulatorEnv implements Env {
             throw new IllegalStateException(id + ".step: called before reset(); call env.reset(seed) first");
         }
         if (episodeOver) {
-            throw new IllegalStateException(id + ".step: the episode ended (terminated after " + episodeSteps
+            throw new IllegalStateException(id + ".step: the episode ended (it ended after " + episodeSteps
                     + " steps); call reset() before stepping again");
         }
         checkAction(action);

@@ -13,7 +13,7 @@ import org.apiguardian.api.API;
 
 /**
  * Steps the envs on a fixed pool of threads: the indices are split into contiguous chunks, one per
- * thread, and every env writes only its own result slot, so the numbers are identical to
+ * thread (the caller's thread takes the first), and every env writes only its own result slot, so the numbers are identical to
  * {@link SyncVectorEnv} for the same seed whatever the scheduling. Worth it only for envs whose step
  * costs far more than a thread hand-off (tens of microseconds).
  *
@@ -63,8 +63,9 @@ public final class ThreadedVectorEnv extends AbstractVectorEnv {
     @Override
     protected void stepAll(double[][] actions, VecStep out) {
         int n = envs.length;
+        // Chunks 1..threads-1 go to the pool, chunk 0 runs on the caller: one hand-off fewer per step.
         List<Future<?>> futures = new ArrayList<>(threads);
-        for (int c = 0; c < threads; c++) {
+        for (int c = 1; c < threads; c++) {
             int from = (int) ((long) n * c / threads);
             int to = (int) ((long) n * (c + 1) / threads);
             futures.add(pool.submit(() -> {
@@ -74,19 +75,35 @@ public final class ThreadedVectorEnv extends AbstractVectorEnv {
             }));
         }
         RuntimeException first = null;
+        try {
+            int to = n / threads;
+            for (int i = 0; i < to; i++) {
+                stepOne(i, actions[i], out);
+            }
+        } catch (RuntimeException e) {
+            first = e;
+        }
+        boolean interrupted = false;
         for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("ThreadedVectorEnv.step: interrupted while waiting for the envs", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (first == null) {
-                    first = cause instanceof RuntimeException ? (RuntimeException) cause
-                            : new IllegalStateException("ThreadedVectorEnv.step: an env failed: " + cause, cause);
+            // wait for every chunk, even after a failure, so no env is still running when we return
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (first == null) {
+                        first = cause instanceof RuntimeException ? (RuntimeException) cause
+                                : new IllegalStateException("ThreadedVectorEnv.step: an env failed: " + cause, cause);
+                    }
+                    break;
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (first != null) {
             throw first;
