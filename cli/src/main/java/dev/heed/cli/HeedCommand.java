@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 @Command(
         name = "heed",
+        subcommands = dev.heed.cli.rl.RlCommand.class,
         mixinStandardHelpOptions = true,
         versionProvider = HeedCommand.Version.class,
         description = "Attention models and policy-gradient reinforcement learning in pure Java.")
