@@ -193,6 +193,43 @@ class SafeTensorsFormatTest {
         assertArrayEquals(new double[] {1.5}, c.tensors().get("b").toDoubles());
     }
 
+    /** Reference bytes with the header length byte given literally, as recorded by the reference library. */
+    private static byte[] recorded(int lengthByte, String headerWithPadding, int zeroDataBytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(lengthByte);
+        out.writeBytes(new byte[7]);
+        out.writeBytes(headerWithPadding.getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(new byte[zeroDataBytes]);
+        return out.toByteArray();
+    }
+
+    @Test
+    void matchesOutputsRecordedByTheReferenceLibrary() throws Exception {
+        // Expected outputs of the reference Python binding's own serialisation tests (numpy zeros):
+        // header length 0x40 with 4 padding spaces; 0x80 with 6; 0x60 (metadata first) with 1.
+        long[] s22 = {2, 2};
+        TensorBlob i32 = TensorBlob.ofInts(s22, new int[4]);
+        TensorBlob f16 = TensorBlob.ofBytes(SafeDType.F16, s22, new byte[8]);
+
+        assertArrayEquals(recorded(0x40,
+                "{\"test\":{\"dtype\":\"I32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}    ", 16),
+                SafeTensors.toBytes(Map.of("test", i32), Map.of()));
+
+        Map<String, TensorBlob> two = new TreeMap<>(Map.of("test2", f16, "test1", i32));
+        assertArrayEquals(recorded(0x80,
+                "{\"test1\":{\"dtype\":\"I32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
+                        + "\"test2\":{\"dtype\":\"F16\",\"shape\":[2,2],\"data_offsets\":[16,24]}}      ", 24),
+                SafeTensors.toBytes(two, Map.of()));
+
+        byte[] withMeta = recorded(0x60,
+                "{\"__metadata__\":{\"framework\":\"pt\"},"
+                        + "\"test1\":{\"dtype\":\"I32\",\"shape\":[2,2],\"data_offsets\":[0,16]}} ", 16);
+        assertArrayEquals(withMeta, SafeTensors.toBytes(Map.of("test1", i32), Map.of("framework", "pt")));
+        SafeTensorsContent c = SafeTensors.parse(withMeta, "reference");
+        assertEquals(Map.of("framework", "pt"), c.metadata());
+        assertArrayEquals(new int[4], c.tensors().get("test1").toInts());
+    }
+
     /** A file without header padding, as other writers may produce. */
     static byte[] unpadded(String json, byte[] data) {
         byte[] h = json.getBytes(StandardCharsets.UTF_8);
