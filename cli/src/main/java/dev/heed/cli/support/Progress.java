@@ -1,6 +1,8 @@
 package dev.heed.cli.support;
 
+import java.io.Console;
 import java.io.PrintWriter;
+import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -43,8 +45,31 @@ public abstract class Progress implements AutoCloseable {
      * @return the reporter
      */
     public static Progress start(String task, long total, PrintWriter plainOut) {
-        return System.console() != null ? bar(task, total, new ConsoleProgressBarConsumer(System.err))
+        return isInteractiveTerminal() ? bar(task, total, new ConsoleProgressBarConsumer(System.err))
                 : plain(task, total, plainOut, System::nanoTime, DEFAULT_PLAIN_INTERVAL_SECONDS);
+    }
+
+    /**
+     * Whether output goes to an interactive terminal: a console is attached, it is a terminal (on
+     * JDK 22+, where a console object exists even for pipes, {@code Console.isTerminal()} decides),
+     * and {@code TERM} is not {@code dumb}.
+     *
+     * @return true when a live progress bar can be drawn
+     */
+    public static boolean isInteractiveTerminal() {
+        Console console = System.console();
+        if (console == null || "dumb".equals(System.getenv("TERM"))) {
+            return false;
+        }
+        try {
+            // Console.isTerminal() exists from JDK 22; this code is compiled for 17.
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return Boolean.TRUE.equals(isTerminal.invoke(console));
+        } catch (NoSuchMethodException e) {
+            return true; // before JDK 22 a console exists only for a terminal
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

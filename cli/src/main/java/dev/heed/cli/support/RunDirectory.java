@@ -226,6 +226,10 @@ public final class RunDirectory {
     }
 
     private static String readKind(Path marker) throws IOException {
+        if (Files.size(marker) > 64 * 1024) {
+            throw new CheckpointFormatException(marker.toString(), null, "run marker is "
+                    + Files.size(marker) + " bytes; expected a small JSON object");
+        }
         JsonNode m;
         try {
             m = JSON.readTree(Files.readString(marker));

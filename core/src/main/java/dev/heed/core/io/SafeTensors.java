@@ -1,6 +1,8 @@
 package dev.heed.core.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,7 +75,14 @@ public final class SafeTensors {
     private static final int PREFIX = 8;
 
     // Immutable once built; reads a JSON tree only, so no class is ever chosen from file content.
-    private static final ObjectReader JSON = JsonMapper.builder()
+    // Jackson's default string and name limits are far below the format's 100 MB header limit; the
+    // header length check above already bounds the input, so lift them to match the reference.
+    private static final ObjectReader JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength((int) MAX_HEADER_BYTES)
+                            .maxNameLength((int) MAX_HEADER_BYTES)
+                            .build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build()

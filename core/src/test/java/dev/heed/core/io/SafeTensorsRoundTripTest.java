@@ -58,4 +58,16 @@ class SafeTensorsRoundTripTest {
         }
         assertEquals(SafeDType.U64, h.entries().get(0).dtype());
     }
+
+    @Test
+    void longNamesAndMetadataBeyondJsonParserDefaultsRoundTrip() throws Exception {
+        // Jackson's default limit for a JSON name is 50,000 characters; the format allows any length
+        // within the 100 MB header.
+        String name = "n".repeat(60_000);
+        Map<String, TensorBlob> t = Map.of(name, TensorBlob.ofInts(new long[] {1}, new int[] {7}));
+        Map<String, String> meta = Map.of("k".repeat(60_000), "v");
+        SafeTensorsContent back = SafeTensors.parse(SafeTensors.toBytes(t, meta), "long");
+        assertEquals(t, back.tensors());
+        assertEquals(meta, back.metadata());
+    }
 }
