@@ -1,5 +1,7 @@
 package dev.heed.core.internal.kernel;
 
+import org.apiguardian.api.API;
+
 /**
  * Chooses the process-wide {@link Kernels} once, at first use.
  *
@@ -7,6 +9,7 @@ package dev.heed.core.internal.kernel;
  * boot layer, so Heed still runs (on the plain-Java fallback) on a JVM started without
  * {@code --add-modules jdk.incubator.vector}.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class KernelBackends {
 
     private KernelBackends() {}

@@ -1,6 +1,9 @@
 package dev.heed.core.internal.kernel;
 
+import org.apiguardian.api.API;
+
 /** Plain-Java kernels: correct everywhere, used when the Vector API is absent. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class PlainKernels implements Kernels {
 
     /** Creates the fallback backend. */
