@@ -5,7 +5,6 @@ import dev.heed.core.internal.TensorInternals;
 import dev.heed.core.internal.kernel.KernelBackends;
 import dev.heed.core.internal.kernel.Kernels;
 import dev.heed.core.internal.kernel.Kernels.BinaryOp;
-import dev.heed.core.internal.kernel.Kernels.UnaryOp;
 
 /**
  * Fused LSTM and GRU recurrences (one layer, all time steps) on FLOAT32 arrays, forward and
@@ -79,9 +78,9 @@ final class RecurrentF32 {
                 for (int r = 0; r < b; r++) {
                     int gb = r * t * g + s * g;
                     int hb = r * t * h + s * h;
-                    k.unary(UnaryOp.SIGMOID, gates, gb, gates, gb, 2 * h);
-                    k.unary(UnaryOp.TANH, gates, gb + 2 * h, gates, gb + 2 * h, h);
-                    k.unary(UnaryOp.SIGMOID, gates, gb + 3 * h, gates, gb + 3 * h, h);
+                    sigmoid(gates, gb, 2 * h);
+                    tanh(gates, gb + 2 * h, gates, gb + 2 * h, h);
+                    sigmoid(gates, gb + 3 * h, h);
                     if (s > 0) {
                         for (int j = 0; j < h; j++) {
                             cs[hb + j] = gates[gb + h + j] * cs[hb - h + j] + gates[gb + j] * gates[gb + 2 * h + j];
@@ -95,7 +94,7 @@ final class RecurrentF32 {
                             cs[hb + j] = gates[gb + j] * gates[gb + 2 * h + j];
                         }
                     }
-                    k.unary(UnaryOp.TANH, cs, hb, tc, hb, h);
+                    tanh(cs, hb, tc, hb, h);
                     k.binary(BinaryOp.MUL, gates, gb + 3 * h, tc, hb, hs, hb, h);
                 }
             }
@@ -197,12 +196,12 @@ final class RecurrentF32 {
                         k.binary(BinaryOp.ADD, hp, pb, bias, 0, hp, pb, g);
                     }
                     k.binary(BinaryOp.ADD, x, gb, hp, pb, rzn, gb, 2 * h);
-                    k.unary(UnaryOp.SIGMOID, rzn, gb, rzn, gb, 2 * h);
+                    sigmoid(rzn, gb, 2 * h);
                     System.arraycopy(hp, pb + 2 * h, hn, hb, h);
                     for (int j = 0; j < h; j++) {
                         rzn[gb + 2 * h + j] = x[gb + 2 * h + j] + rzn[gb + j] * hn[hb + j];
                     }
-                    k.unary(UnaryOp.TANH, rzn, gb + 2 * h, rzn, gb + 2 * h, h);
+                    tanh(rzn, gb + 2 * h, rzn, gb + 2 * h, h);
                     for (int j = 0; j < h; j++) {
                         float z = rzn[gb + h + j];
                         float prev = s > 0 ? hs[hb - h + j] : h0 == null ? 0 : h0[r * h + j];
@@ -264,6 +263,21 @@ final class RecurrentF32 {
             }
             return new Tensor[] {TensorInternals.wrap(dx, b, t, g), weightGrad(k, dhp, hs, h0, b, t, h, g),
                 biasGrad(k, dhp, b * t, g), TensorInternals.wrap(dh, b, h), null};
+        }
+    }
+
+    // Math.exp is a JIT intrinsic; Math.tanh is not on JDK 17 (a slow native call), so tanh is
+    // computed from exp: tanh(x) = 1 - 2 / (e^{2x} + 1), exact at both infinities, absolute error
+    // a few ulps of 1.
+    private static void sigmoid(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            a[i] = (float) (1 / (1 + Math.exp(-(double) a[i])));
+        }
+    }
+
+    private static void tanh(float[] src, int so, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] = (float) (1 - 2 / (Math.exp(2 * (double) src[so + i]) + 1));
         }
     }
 

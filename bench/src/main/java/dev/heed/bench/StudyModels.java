@@ -1,0 +1,219 @@
+package dev.heed.bench;
+
+import dev.heed.core.DType;
+import dev.heed.core.Rng;
+import dev.heed.core.Tensor;
+import dev.heed.core.nn.Activation;
+import dev.heed.core.nn.Embedding;
+import dev.heed.core.nn.GRU;
+import dev.heed.core.nn.LSTM;
+import dev.heed.core.nn.LayerNorm;
+import dev.heed.core.nn.Linear;
+import dev.heed.core.nn.MLP;
+import dev.heed.core.nn.Module;
+import dev.heed.core.nn.UnaryModule;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The models of the attention-vs-recurrence study: sequence mixers (a minimal transformer block,
+ * LSTM, GRU) of equal parameter count, and one sequence model around them in which only the mixer
+ * changes.
+ */
+final class StudyModels {
+
+    private StudyModels() {}
+
+    /** Parameters of {@link MiniBlock} for width d: 4 projections with bias, 2 LayerNorms, MLP d-4d-d. */
+    static long blockParams(int d) {
+        return 12L * d * d + 13L * d;
+    }
+
+    /** Hidden size whose one-layer LSTM/GRU (input d) has the parameter count closest to {@code target}. */
+    static int matchedHidden(int gates, int d, long target) {
+        int best = 1;
+        long bestDiff = Long.MAX_VALUE;
+        for (int h = 1; h < 8 * d; h++) {
+            long p = (long) gates * h * (d + h + 2);
+            long diff = Math.abs(p - target);
+            if (diff < bestDiff) {
+                bestDiff = diff;
+                best = h;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * A minimal pre-LayerNorm transformer block written from core ops for this study (the attention
+     * module's TransformerBlock was not available on this branch): causal multi-head scaled-dot
+     * self-attention with q/k/v/out projections (bias), then an MLP d-4d-d with ReLU (the original
+     * transformer's choice; core's composed GELU costs ~15x a ReLU pass on this machine and would
+     * dominate the block's time), each with a residual connection. Plain (materialised) attention: the [B, heads, T, T] scores are
+     * stored for the backward pass.
+     */
+    static final class MiniBlock extends UnaryModule {
+        private final int d;
+        private final int heads;
+        private final LayerNorm ln1;
+        private final LayerNorm ln2;
+        private final Linear wq;
+        private final Linear wk;
+        private final Linear wv;
+        private final Linear wo;
+        private final MLP mlp;
+        private final Map<Integer, Tensor> masks = new HashMap<>();
+
+        MiniBlock(int d, int heads, Rng rng) {
+            this.d = d;
+            this.heads = heads;
+            ln1 = registerModule("ln1", new LayerNorm(d));
+            wq = registerModule("wq", new Linear(d, d, rng));
+            wk = registerModule("wk", new Linear(d, d, rng));
+            wv = registerModule("wv", new Linear(d, d, rng));
+            wo = registerModule("wo", new Linear(d, d, rng));
+            ln2 = registerModule("ln2", new LayerNorm(d));
+            mlp = registerModule("mlp", new MLP(new int[] {d, 4 * d, d}, Activation.RELU, rng));
+        }
+
+        private Tensor causalMask(int t, DType dtype) {
+            return masks.computeIfAbsent(t, n -> {
+                float[] m = new float[n * n];
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        m[i * n + j] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+                return Tensor.of(m, n, n);
+            }).to(dtype);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            int b = x.size(0);
+            int t = x.size(1);
+            int dh = d / heads;
+            Tensor h = ln1.forward(x);
+            Tensor q = wq.forward(h).reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor k = wk.forward(h).reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor v = wv.forward(h).reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor s = q.matmul(k.mT()).mul(1.0 / Math.sqrt(dh)).add(causalMask(t, x.dtype()));
+            Tensor a = s.softmax(-1).matmul(v).permute(0, 2, 1, 3).reshape(b, t, d);
+            Tensor y = x.add(wo.forward(a));
+            return y.add(mlp.forward(ln2.forward(y)));
+        }
+    }
+
+    /** Which sequence mixer a model uses. */
+    enum Mixer {
+        TRANSFORMER, LSTM, GRU;
+
+        String label() {
+            return switch (this) {
+                case TRANSFORMER -> "transformer block";
+                case LSTM -> "LSTM";
+                case GRU -> "GRU";
+            };
+        }
+    }
+
+    /**
+     * A mixer with input width d. Recurrent mixers get the hidden size whose parameter count
+     * matches the transformer block's, so their output width ({@link #mixerWidth}) differs from d.
+     */
+    static UnaryModule mixer(Mixer kind, int d, int heads, Rng rng) {
+        long target = blockParams(d);
+        return switch (kind) {
+            case TRANSFORMER -> new MiniBlock(d, heads, rng);
+            case LSTM -> new LSTM(d, matchedHidden(4, d, target), rng);
+            case GRU -> new GRU(d, matchedHidden(3, d, target), rng);
+        };
+    }
+
+    /** Output width of a mixer made by {@link #mixer}. */
+    static int mixerWidth(Mixer kind, int d) {
+        long target = blockParams(d);
+        return switch (kind) {
+            case TRANSFORMER -> d;
+            case LSTM -> matchedHidden(4, d, target);
+            case GRU -> matchedHidden(3, d, target);
+        };
+    }
+
+    /**
+     * Token model: embedding (+ sinusoidal positions for the transformer), the mixer, a final
+     * LayerNorm and a linear head. Only the mixer differs between compared models; the recurrent
+     * mixers get no positional signal (order is built into the recurrence).
+     */
+    static final class TokenModel extends Module {
+        private final Mixer kind;
+        private final int d;
+        private final Embedding emb;
+        private final UnaryModule mixer;
+        private final LayerNorm norm;
+        private final Linear head;
+
+        TokenModel(Mixer kind, int vocab, int d, int heads, int classes, Rng rng) {
+            this.kind = kind;
+            this.d = d;
+            emb = registerModule("emb", new Embedding(vocab, d, rng));
+            mixer = registerModule("mixer", mixer(kind, d, heads, rng));
+            int w = mixerWidth(kind, d);
+            norm = registerModule("norm", new LayerNorm(w));
+            head = registerModule("head", new Linear(w, classes, rng));
+        }
+
+        /** @return features [B, T, w] before the head */
+        Tensor features(Tensor tokens) {
+            Tensor x = emb.forward(tokens);
+            if (kind == Mixer.TRANSFORMER) {
+                x = x.add(sinusoidal(tokens.size(1), d));
+            }
+            return norm.forward(mixer.forward(x));
+        }
+
+        /** @return logits [B, T, classes] */
+        Tensor logits(Tensor tokens) {
+            return head.forward(features(tokens));
+        }
+
+        /** @return logits [B, classes] at the last position only */
+        Tensor lastLogits(Tensor tokens) {
+            Tensor f = features(tokens);
+            int t = f.size(1);
+            float[] m = new float[t];
+            m[t - 1] = 1;
+            return head.forward(f.mul(Tensor.of(m, 1, t, 1)).sum(1));
+        }
+
+        long mixerParams() {
+            return mixer.parameterCount();
+        }
+    }
+
+    /** Sinusoidal positions [T, d] (Vaswani et al.): sin on even, cos on odd features. */
+    static Tensor sinusoidal(int t, int d) {
+        float[] p = new float[t * d];
+        for (int pos = 0; pos < t; pos++) {
+            for (int i = 0; i < d; i += 2) {
+                double freq = Math.pow(10000, -(double) i / d);
+                p[pos * d + i] = (float) Math.sin(pos * freq);
+                if (i + 1 < d) {
+                    p[pos * d + i + 1] = (float) Math.cos(pos * freq);
+                }
+            }
+        }
+        return Tensor.of(p, t, d);
+    }
+
+    /** Mean cross-entropy of logits [N, C] against integer targets. */
+    static Tensor crossEntropy(Tensor logits, int[] targets) {
+        int n = logits.size(0);
+        int c = logits.size(1);
+        float[] oh = new float[n * c];
+        for (int i = 0; i < n; i++) {
+            oh[i * c + targets[i]] = 1;
+        }
+        return logits.logSoftmax(-1).mul(Tensor.of(oh, n, c)).sum().mul(-1.0 / n);
+    }
+}
