@@ -28,14 +28,15 @@ import org.knowm.xchart.XYChart;
  * <pre>
  * ./mvnw -B -q -pl bench -am package -DskipTests
  * java --add-modules jdk.incubator.vector -Xmx12g -cp bench/target/heed-benchmarks.jar \
- *      dev.heed.bench.RecurrenceStudy [outDir] [parts, e.g. 1,2,3] [seeds]
+ *      dev.heed.bench.RecurrenceStudy [outDir] [parts, e.g. 1,2,3,4] [seeds] [tinyshakespeare.txt] [seconds]
  * </pre>
  *
  * <p>Part 1: training throughput (forward + backward, tokens/s) of one transformer block vs one
  * LSTM and one GRU layer of equal parameter count, over sequence lengths 64 to 4096 at a fixed
  * 4096 tokens per batch. Part 2: associative recall accuracy against the distance between the
  * queried pair and the query. Part 3: a local task (XOR of neighbouring bits, with label noise in
- * training).
+ * training). Part 4: character language model on Tiny Shakespeare, transformer vs LSTM of equal
+ * parameter count trained for the same wall-clock time.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class RecurrenceStudy {
@@ -62,7 +63,9 @@ public final class RecurrenceStudy {
                 case "1" -> throughput(out, md);
                 case "2" -> recall(out, md, seeds);
                 case "3" -> local(out, md, seeds);
-                default -> throw new IllegalArgumentException("RecurrenceStudy: unknown part '" + p + "'; expected 1, 2 or 3");
+                case "4" -> charLm(out, md, Path.of(args.length > 3 ? args[3] : "../shared/data/tinyshakespeare.txt"),
+                        args.length > 4 ? Double.parseDouble(args[4]) : 120);
+                default -> throw new IllegalArgumentException("RecurrenceStudy: unknown part '" + p + "'; expected 1, 2, 3 or 4");
             }
             Files.writeString(out.resolve("results.md"), md.toString(), StandardCharsets.UTF_8);
         }
@@ -86,7 +89,7 @@ public final class RecurrenceStudy {
         long[] params = new long[kinds.length];
         UnaryModule[] mixers = new UnaryModule[kinds.length];
         for (int m = 0; m < kinds.length; m++) {
-            mixers[m] = StudyModels.mixer(kinds[m], d, heads, Rng.seeded(1));
+            mixers[m] = StudyModels.mixer(kinds[m], d, heads, 1, Rng.seeded(1));
             params[m] = mixers[m].parameterCount();
         }
         for (int li = 0; li < lengths.length; li++) {
@@ -96,7 +99,7 @@ public final class RecurrenceStudy {
             for (int m = 0; m < kinds.length; m++) {
                 UnaryModule mixer = mixers[m];
                 Tensor x = Tensor.randn(Rng.seeded(2), b, t, d);
-                Tensor g = Tensor.randn(Rng.seeded(3), b, t, StudyModels.mixerWidth(kinds[m], d));
+                Tensor g = Tensor.randn(Rng.seeded(3), b, t, StudyModels.mixerWidth(kinds[m], d, 1));
                 steps[m] = () -> {
                     mixer.zeroGrad();
                     mixer.forward(x).mul(g).sum().backward();
@@ -184,7 +187,7 @@ public final class RecurrenceStudy {
 
     private static Outcome train(Task task, Mixer kind, int d, int heads, int[] evalAt, int batch, double lr, long seed) {
         Rng rng = Rng.seeded(seed);
-        TokenModel model = new TokenModel(kind, task.vocab(), d, heads, task.classes(), rng.child(1));
+        TokenModel model = new TokenModel(kind, task.vocab(), d, heads, 1, task.classes(), rng.child(1));
         Adam opt = new Adam(model.parameters(), lr);
         Rng data = rng.child(2);
         double[] acc = new double[evalAt.length];
@@ -384,15 +387,16 @@ public final class RecurrenceStudy {
     }
 
     private static void recall(Path out, StringBuilder md, int seeds) throws IOException {
-        int d = 64;
-        int steps = 600;
+        int d = Integer.getInteger("study.d", 32);
+        int steps = Integer.getInteger("study.steps", 300);
         int batch = 32;
-        int[] distances = {4, 16, 64, 256};
+        int[] distances = Arrays.stream(System.getProperty("study.distances", "4,16,64").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         md.append("## Part 2: associative recall against dependency distance\n\n")
                 .append(String.format(Locale.ROOT, "%d key-value pairs (%d keys, %d values, chance %.3f), d_model %d, "
                         + "1 mixer layer (transformer: 4 heads + sinusoidal positions; LSTM hidden %d, equal parameters), "
                         + "Adam lr 3e-3, batch %d, %d steps, clip 1.0, %d seeds; test: 512 fresh sequences.%n%n",
-                        PAIRS, KEYS, VALUES, 1.0 / VALUES, d, StudyModels.mixerWidth(Mixer.LSTM, d), batch, steps, seeds));
+                        PAIRS, KEYS, VALUES, 1.0 / VALUES, d, StudyModels.mixerWidth(Mixer.LSTM, d, 1), batch, steps, seeds));
         sweep(out, md, "recall", "Associative recall: accuracy vs distance", "distance", distances,
                 RecurrenceStudy::recallTask, false, d, 4, steps, batch, 3e-3, seeds);
     }
@@ -448,18 +452,130 @@ public final class RecurrenceStudy {
     }
 
     private static void local(Path out, StringBuilder md, int seeds) throws IOException {
-        int d = 32;
+        int d = Integer.getInteger("study.d", 32);
         int batch = 16;
-        int len = 128;
+        int len = Integer.getInteger("study.len", 64);
         double noise = 0.1;
-        int[] budgets = {50, 100, 200, 400};
+        int[] budgets = Arrays.stream(System.getProperty("study.budgets", "50,100,200,400").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         md.append("## Part 3: local pattern under noise (XOR of neighbouring bits)\n\n")
                 .append(String.format(Locale.ROOT, "Sequences of %d random bits; target at t = x[t-1] xor x[t]; training "
                         + "labels flipped with probability %.2f, test labels clean (so 1.0 is reachable). d_model %d, "
                         + "1 mixer layer (transformer: 4 heads + sinusoidal positions; LSTM hidden %d, equal parameters), "
                         + "Adam lr 3e-3, batch %d, clip 1.0, %d seeds; accuracy after each training budget (steps).%n%n",
-                        len, noise, d, StudyModels.mixerWidth(Mixer.LSTM, d), batch, seeds));
+                        len, noise, d, StudyModels.mixerWidth(Mixer.LSTM, d, 1), batch, seeds));
         sweep(out, md, "local", "Local XOR under label noise: accuracy vs training steps", "steps", budgets,
                 unused -> localTask(len, noise), true, d, 4, 0, batch, 3e-3, seeds);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Part 4: character language model at equal wall-clock
+    // ------------------------------------------------------------------------------------------
+
+    private static void charLm(Path out, StringBuilder md, Path data, double budgetSeconds) throws IOException {
+        String text = Files.readString(data, StandardCharsets.UTF_8);
+        int[] vocab = text.chars().distinct().sorted().toArray();
+        int[] index = new int[65536];
+        for (int i = 0; i < vocab.length; i++) {
+            index[vocab[i]] = i;
+        }
+        int[] ids = text.chars().map(c -> index[c]).toArray();
+        int split = (int) (ids.length * 0.9);
+        int d = 128;
+        int heads = 4;
+        int layers = 2;
+        int ctx = 64;
+        int batch = 12;
+        double lr = 2e-3;
+        int evalEvery = 10;
+        Mixer[] kinds = {Mixer.TRANSFORMER, Mixer.LSTM};
+        md.append("## Part 4: character language model on Tiny Shakespeare, equal wall-clock\n\n")
+                .append(String.format(Locale.ROOT, "Vocabulary %d characters, first 90%% train / last 10%% validation; "
+                        + "context %d, batch %d, d_model %d, %d mixer layers (transformer: %d heads + sinusoidal positions; "
+                        + "LSTM hidden %d, equal parameters), Adam lr %.0e, clip 1.0, %.0f s of training each "
+                        + "(evaluation excluded); validation loss = mean of 20 batches, seed 1.%n%n",
+                        vocab.length, ctx, batch, d, layers, heads, StudyModels.mixerWidth(Mixer.LSTM, d, layers), lr,
+                        budgetSeconds));
+        List<Plots.Series> series = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("mixer,train_seconds,steps,val_loss\n");
+        StringBuilder table = new StringBuilder("| mixer | parameters (mixer) | steps | ms / step | final val loss |\n"
+                + "|---|---|---|---|---|\n");
+        for (Mixer kind : kinds) {
+            Rng rng = Rng.seeded(1);
+            TokenModel model = new TokenModel(kind, vocab.length, d, heads, layers, vocab.length, rng.child(1));
+            Adam opt = new Adam(model.parameters(), lr);
+            Rng sampler = rng.child(2);
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            double trained = 0;
+            int steps = 0;
+            double loss = Double.NaN;
+            while (trained < budgetSeconds) {
+                long t0 = System.nanoTime();
+                for (int k = 0; k < evalEvery; k++) {
+                    long[][] xy = lmBatch(ids, 0, split, ctx, batch, sampler);
+                    Tensor logits = model.logits(Tensor.of(xy[0], batch, ctx)).reshape(-1, vocab.length);
+                    Tensor l = StudyModels.crossEntropy(logits, toInt(xy[1]));
+                    opt.zeroGrad();
+                    l.backward();
+                    GradClip.clipGradNorm(model.parameters(), 1.0);
+                    opt.step();
+                    steps++;
+                }
+                trained += (System.nanoTime() - t0) / 1e9;
+                if (steps % (evalEvery * 10) == 0 || trained >= budgetSeconds) {
+                    loss = lmLoss(model, ids, split, ids.length, ctx, batch, vocab.length);
+                    xs.add(trained);
+                    ys.add(loss);
+                    csv.append(String.format(Locale.ROOT, "%s,%.2f,%d,%.4f%n", kind.label(), trained, steps, loss));
+                    LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "part 4: %s %.0f s, %d steps, val loss %.3f",
+                            kind.label(), trained, steps, loss));
+                }
+            }
+            table.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.3f |%n", kind.label(), model.mixerParams(), steps,
+                    1000 * trained / steps, loss));
+            series.add(new Plots.Series(kind.label(), xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                    ys.stream().mapToDouble(Double::doubleValue).toArray()));
+        }
+        md.append(table).append('\n');
+        Files.writeString(out.resolve("charlm.csv"), csv.toString(), StandardCharsets.UTF_8);
+        XYChart chart = Plots.lineChart("Tiny Shakespeare, equal wall-clock", "training seconds", "validation loss", series);
+        Plots.writePngAndSvg(chart, out, "charlm");
+    }
+
+    private static long[][] lmBatch(int[] ids, int from, int to, int ctx, int batch, Rng rng) {
+        long[] x = new long[batch * ctx];
+        long[] y = new long[batch * ctx];
+        for (int r = 0; r < batch; r++) {
+            int start = from + rng.nextInt(to - from - ctx - 1);
+            for (int i = 0; i < ctx; i++) {
+                x[r * ctx + i] = ids[start + i];
+                y[r * ctx + i] = ids[start + i + 1];
+            }
+        }
+        return new long[][] {x, y};
+    }
+
+    private static int[] toInt(long[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (int) v[i];
+        }
+        return out;
+    }
+
+    private static double lmLoss(TokenModel model, int[] ids, int from, int to, int ctx, int batch, int vocab) {
+        model.eval();
+        Rng rng = Rng.seeded(7);
+        double sum = 0;
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int i = 0; i < 20; i++) {
+                long[][] xy = lmBatch(ids, from, to, ctx, batch, rng);
+                Tensor logits = model.logits(Tensor.of(xy[0], batch, ctx)).reshape(-1, vocab);
+                sum += StudyModels.crossEntropy(logits, toInt(xy[1])).item();
+            }
+        }
+        model.train();
+        return sum / 20;
     }
 }

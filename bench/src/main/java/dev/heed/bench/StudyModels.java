@@ -11,6 +11,7 @@ import dev.heed.core.nn.LayerNorm;
 import dev.heed.core.nn.Linear;
 import dev.heed.core.nn.MLP;
 import dev.heed.core.nn.Module;
+import dev.heed.core.nn.Sequential;
 import dev.heed.core.nn.UnaryModule;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,13 +30,17 @@ final class StudyModels {
         return 12L * d * d + 13L * d;
     }
 
-    /** Hidden size whose one-layer LSTM/GRU (input d) has the parameter count closest to {@code target}. */
-    static int matchedHidden(int gates, int d, long target) {
+    /** Parameters of an LSTM (G = 4) or GRU (G = 3) with input d, hidden h, {@code layers} layers, biases. */
+    static long recurrentParams(int gates, int d, int h, int layers) {
+        return (long) gates * h * (d + h + 2) + (long) (layers - 1) * gates * h * (2L * h + 2);
+    }
+
+    /** Hidden size whose LSTM/GRU (input d) has the parameter count closest to {@code target}. */
+    static int matchedHidden(int gates, int d, int layers, long target) {
         int best = 1;
         long bestDiff = Long.MAX_VALUE;
         for (int h = 1; h < 8 * d; h++) {
-            long p = (long) gates * h * (d + h + 2);
-            long diff = Math.abs(p - target);
+            long diff = Math.abs(recurrentParams(gates, d, h, layers) - target);
             if (diff < bestDiff) {
                 bestDiff = diff;
                 best = h;
@@ -118,25 +123,34 @@ final class StudyModels {
     }
 
     /**
-     * A mixer with input width d. Recurrent mixers get the hidden size whose parameter count
-     * matches the transformer block's, so their output width ({@link #mixerWidth}) differs from d.
+     * A mixer with input width d and {@code layers} layers (transformer blocks or recurrent
+     * layers). Recurrent mixers get the hidden size whose parameter count matches the transformer
+     * stack's, so their output width ({@link #mixerWidth}) differs from d.
      */
-    static UnaryModule mixer(Mixer kind, int d, int heads, Rng rng) {
-        long target = blockParams(d);
+    static UnaryModule mixer(Mixer kind, int d, int heads, int layers, Rng rng) {
         return switch (kind) {
-            case TRANSFORMER -> new MiniBlock(d, heads, rng);
-            case LSTM -> new LSTM(d, matchedHidden(4, d, target), rng);
-            case GRU -> new GRU(d, matchedHidden(3, d, target), rng);
+            case TRANSFORMER -> {
+                if (layers == 1) {
+                    yield new MiniBlock(d, heads, rng);
+                }
+                Sequential seq = new Sequential();
+                for (int l = 0; l < layers; l++) {
+                    seq.add(new MiniBlock(d, heads, rng));
+                }
+                yield seq;
+            }
+            case LSTM -> new LSTM(d, mixerWidth(kind, d, layers), layers, true, 0.0, rng);
+            case GRU -> new GRU(d, mixerWidth(kind, d, layers), layers, true, 0.0, rng);
         };
     }
 
     /** Output width of a mixer made by {@link #mixer}. */
-    static int mixerWidth(Mixer kind, int d) {
-        long target = blockParams(d);
+    static int mixerWidth(Mixer kind, int d, int layers) {
+        long target = layers * blockParams(d);
         return switch (kind) {
             case TRANSFORMER -> d;
-            case LSTM -> matchedHidden(4, d, target);
-            case GRU -> matchedHidden(3, d, target);
+            case LSTM -> matchedHidden(4, d, layers, target);
+            case GRU -> matchedHidden(3, d, layers, target);
         };
     }
 
@@ -153,12 +167,12 @@ final class StudyModels {
         private final LayerNorm norm;
         private final Linear head;
 
-        TokenModel(Mixer kind, int vocab, int d, int heads, int classes, Rng rng) {
+        TokenModel(Mixer kind, int vocab, int d, int heads, int layers, int classes, Rng rng) {
             this.kind = kind;
             this.d = d;
             emb = registerModule("emb", new Embedding(vocab, d, rng));
-            mixer = registerModule("mixer", mixer(kind, d, heads, rng));
-            int w = mixerWidth(kind, d);
+            mixer = registerModule("mixer", mixer(kind, d, heads, layers, rng));
+            int w = mixerWidth(kind, d, layers);
             norm = registerModule("norm", new LayerNorm(w));
             head = registerModule("head", new Linear(w, classes, rng));
         }
