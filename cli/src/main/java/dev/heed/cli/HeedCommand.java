@@ -1,5 +1,6 @@
 package dev.heed.cli;
 
+import dev.heed.cli.support.ErrorHandlers;
 import java.util.concurrent.Callable;
 import org.apiguardian.api.API;
 import picocli.CommandLine;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 @Command(
         name = "heed",
+        subcommands = dev.heed.cli.rl.RlCommand.class,
         mixinStandardHelpOptions = true,
         versionProvider = HeedCommand.Version.class,
         description = "Attention models and policy-gradient reinforcement learning in pure Java.")
@@ -21,6 +23,12 @@ public final class HeedCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(
+            names = ErrorHandlers.VERBOSE,
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the full stack trace when a command fails.")
+    boolean verbose;
 
     /** Creates the root command; use {@link #commandLine()} to get it with its subcommands. */
     public HeedCommand() {}
@@ -37,7 +45,7 @@ public final class HeedCommand implements Callable<Integer> {
      * @return a command line ready to {@code execute(args)}
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new HeedCommand());
+        return ErrorHandlers.install(new CommandLine(new HeedCommand()));
     }
 
     /**

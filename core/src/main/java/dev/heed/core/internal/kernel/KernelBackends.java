@@ -1,13 +1,26 @@
 package dev.heed.core.internal.kernel;
 
+import java.lang.reflect.InvocationTargetException;
+import java.util.Locale;
+import org.apiguardian.api.API;
+
 /**
  * Chooses the process-wide {@link Kernels} once, at first use.
  *
  * <p>The Vector API backend is loaded reflectively only when {@code jdk.incubator.vector} is in the
- * boot layer, so Heed still runs (on the plain-Java fallback) on a JVM started without
- * {@code --add-modules jdk.incubator.vector}.
+ * boot layer, so Heed still runs (on the plain-Java fallback, with one log line saying so) on a JVM
+ * started without {@code --add-modules jdk.incubator.vector}. The system property
+ * {@code heed.kernels=plain|vector} overrides the choice.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class KernelBackends {
+
+    /** The system property that forces a backend: {@code plain} or {@code vector}. */
+    public static final String PROPERTY = "heed.kernels";
+
+    static final String VECTOR_CLASS = "dev.heed.core.internal.kernel.vector.VectorKernels";
+
+    private static final System.Logger LOG = System.getLogger("dev.heed.core.kernels");
 
     private KernelBackends() {}
 
@@ -16,11 +29,92 @@ public final class KernelBackends {
         return Holder.INSTANCE;
     }
 
-    private static final class Holder {
-        static final Kernels INSTANCE = choose();
+    /** @return whether {@code jdk.incubator.vector} is in the boot layer of this JVM */
+    public static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /**
+     * Creates a backend by name, for tests and benchmarks that compare backends in one process.
+     *
+     * @param name {@code "plain"} or {@code "vector"}
+     * @param threads the most threads one call may use, at least 1
+     * @return a new backend
+     * @throws IllegalArgumentException for an unknown name or {@code threads < 1}
+     * @throws IllegalStateException if {@code "vector"} is asked for but cannot be loaded
+     */
+    public static Kernels create(String name, int threads) {
+        switch (name) {
+            case "plain":
+                return new PlainKernels(threads);
+            case "vector":
+                if (!vectorModulePresent()) {
+                    throw new IllegalStateException("kernels: the vector backend needs the JVM option "
+                            + "--add-modules jdk.incubator.vector, which this JVM was started without");
+                }
+                try {
+                    return loadVector(threads);
+                } catch (LinkageError | ReflectiveOperationException e) {
+                    throw new IllegalStateException("kernels: the vector backend failed to load: " + e, e);
+                }
+            default:
+                throw new IllegalArgumentException("kernels: unknown backend '" + name
+                        + "'; expected 'plain' or 'vector'");
+        }
     }
 
     private static Kernels choose() {
-        return new PlainKernels();
+        return choose(System.getProperty(PROPERTY), vectorModulePresent(), KernelPool.defaultThreads());
+    }
+
+    /**
+     * The start-up choice, separated from the JVM's state so it can be tested.
+     *
+     * @param property the value of {@code heed.kernels}, or null
+     * @param vectorPresent whether {@code jdk.incubator.vector} is in the boot layer
+     * @param threads the most threads one call may use
+     */
+    static Kernels choose(String property, boolean vectorPresent, int threads) {
+        String wanted = property == null ? "" : property.trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals("plain")) {
+            return new PlainKernels(threads);
+        }
+        if (!wanted.isEmpty() && !wanted.equals("vector")) {
+            LOG.log(System.Logger.Level.WARNING, "Heed: -D" + PROPERTY + "=" + property
+                    + " is not a known kernel backend (expected 'plain' or 'vector'); choosing automatically");
+        }
+        if (!vectorPresent) {
+            LOG.log(System.Logger.Level.WARNING, "Heed runs slower: the JVM was started without the Vector API, "
+                    + "so plain-Java kernels are used; add the JVM option --add-modules jdk.incubator.vector "
+                    + "for the fast kernels");
+            return new PlainKernels(threads);
+        }
+        try {
+            return loadVector(threads);
+        } catch (LinkageError | ReflectiveOperationException e) {
+            LOG.log(System.Logger.Level.WARNING, "Heed runs slower: the Vector API kernels failed to load ("
+                    + e + "), so plain-Java kernels are used");
+            return new PlainKernels(threads);
+        }
+    }
+
+    private static Kernels loadVector(int threads) throws ReflectiveOperationException {
+        Class<?> cls = Class.forName(VECTOR_CLASS, true, KernelBackends.class.getClassLoader());
+        try {
+            return (Kernels) cls.getConstructor(int.class).newInstance(threads);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof LinkageError) {
+                throw (LinkageError) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw e;
+        }
+    }
+
+    private static final class Holder {
+        static final Kernels INSTANCE = choose();
     }
 }

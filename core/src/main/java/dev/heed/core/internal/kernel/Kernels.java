@@ -1,5 +1,7 @@
 package dev.heed.core.internal.kernel;
 
+import org.apiguardian.api.API;
+
 /**
  * The compute kernels every tensor op bottoms out in. One instance per process is chosen at
  * start-up by {@link KernelBackends#get()}: the Vector API backend when {@code jdk.incubator.vector}
@@ -12,6 +14,7 @@ package dev.heed.core.internal.kernel;
  * large problems; results must not depend on the number of threads (each output element is
  * reduced in the same order whatever the split).
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public interface Kernels {
 
     /** @return a short name for logs and benchmark reports, e.g. {@code "vector-512"} */

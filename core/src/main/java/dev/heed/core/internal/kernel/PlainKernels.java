@@ -1,50 +1,65 @@
 package dev.heed.core.internal.kernel;
 
-/** Plain-Java kernels: correct everywhere, used when the Vector API is absent. */
+import org.apiguardian.api.API;
+
+/**
+ * Plain-Java kernels: correct everywhere, used when the Vector API is absent.
+ *
+ * <p>Products run in i-k-j order over contiguous rows (which C2 auto-vectorises) with column
+ * blocking, and large ones are split by rows over the {@link KernelPool}. Each output element is
+ * accumulated over k in order, so results do not depend on the thread count.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class PlainKernels implements Kernels {
 
-    /** Creates the fallback backend. */
-    public PlainKernels() {}
+    private final int threads;
+
+    /** Creates the fallback backend using {@link KernelPool#defaultThreads()} threads. */
+    public PlainKernels() {
+        this(KernelPool.defaultThreads());
+    }
+
+    /**
+     * Creates the fallback backend.
+     *
+     * @param threads the most threads one call may use, at least 1
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public PlainKernels(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("plain kernels: threads = " + threads + ", expected at least 1");
+        }
+        this.threads = threads;
+    }
 
     @Override
     public String name() {
         return "plain-java";
     }
 
+    /** @return the most threads one call may use */
+    public int threads() {
+        return threads;
+    }
+
+    // ---- float32 GEMM ---------------------------------------------------------------------
+
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float acc = 0f;
-                for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    acc += av * bv;
-                }
-                int ci = cOff + i * ldc + j;
-                c[ci] = beta == 0f ? alpha * acc : alpha * acc + beta * c[ci];
-            }
+        GemmArgs.check("sgemm", transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb,
+                c.length, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
         }
-    }
-
-    @Override
-    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
-                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                      double beta, double[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double acc = 0;
-                for (int p = 0; p < k; p++) {
-                    double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    double bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    acc += av * bv;
-                }
-                int ci = cOff + i * ldc + j;
-                c[ci] = beta == 0 ? alpha * acc : alpha * acc + beta * c[ci];
-            }
+        int tasks = tasksFor(m, n, k, threads);
+        if (tasks == 1) {
+            sgemmRows(transA, transB, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
         }
+        KernelPool.run(tasks, t -> sgemmRows(transA, transB, split(m, tasks, t), split(m, tasks, t + 1), n, k,
+                alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
     }
 
     @Override
@@ -52,10 +67,98 @@ public final class PlainKernels implements Kernels {
                              float[] a, int aOff, int lda, long strideA,
                              float[] b, int bOff, int ldb, long strideB,
                              float beta, float[] c, int cOff, int ldc, long strideC, int batch) {
-        for (int i = 0; i < batch; i++) {
-            sgemm(transA, transB, m, n, k, alpha, a, Math.toIntExact(aOff + i * strideA), lda,
-                    b, Math.toIntExact(bOff + i * strideB), ldb, beta, c, Math.toIntExact(cOff + i * strideC), ldc);
+        GemmArgs.checkBatched("sgemmBatched", transA, transB, m, n, k, a.length, aOff, lda, strideA,
+                b.length, bOff, ldb, strideB, c.length, cOff, ldc, strideC, batch);
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
         }
+        int tasks = batchTasks(m, n, k, batch, strideC, threads);
+        if (tasks == 1) {
+            for (int i = 0; i < batch; i++) {
+                sgemm(transA, transB, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
+                        b, bOff + (int) (i * strideB), ldb, beta, c, cOff + (int) (i * strideC), ldc);
+            }
+            return;
+        }
+        KernelPool.run(tasks, t -> {
+            for (int i = split(batch, tasks, t), end = split(batch, tasks, t + 1); i < end; i++) {
+                sgemmRows(transA, transB, 0, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
+                        b, bOff + (int) (i * strideB), ldb, beta, c, cOff + (int) (i * strideC), ldc);
+            }
+        });
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of C, in i-k-j order: each output row accumulates scaled rows of B
+     * into a contiguous scratch row, a loop C2 vectorises. Columns are blocked so the block of B
+     * that every row reuses stays in cache.
+     */
+    private static void sgemmRows(boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc) {
+        int nb = columnBlock(n, k);
+        float[] acc = new float[nb];
+        // One array per row of the B block: C2 (JDK 17) vectorises acc[j] += s * row[j] only when
+        // both arrays are indexed from 0, not through an offset into a flat array.
+        float[][] rows = new float[k][nb];
+        for (int j0 = 0; j0 < n; j0 += nb) {
+            int w = Math.min(nb, n - j0);
+            if (transB) {
+                for (int jj = 0; jj < w; jj++) {
+                    int src = bOff + (j0 + jj) * ldb;
+                    for (int p = 0; p < k; p++) {
+                        rows[p][jj] = b[src + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, bOff + p * ldb + j0, rows[p], 0, w);
+                }
+            }
+            for (int i = i0; i < i1; i++) {
+                java.util.Arrays.fill(acc, 0, w, 0f);
+                for (int p = 0; p < k; p++) {
+                    float s = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    axpyRow(s, rows[p], acc, w);
+                }
+                int ci = cOff + i * ldc + j0;
+                if (beta == 0f) {
+                    for (int j = 0; j < w; j++) {
+                        c[ci + j] = alpha * acc[j];
+                    }
+                } else {
+                    for (int j = 0; j < w; j++) {
+                        c[ci + j] = alpha * acc[j] + beta * c[ci + j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static void axpyRow(float s, float[] row, float[] acc, int w) {
+        for (int j = 0; j < w; j++) {
+            acc[j] += s * row[j];
+        }
+    }
+
+    // ---- float64 GEMM ---------------------------------------------------------------------
+
+    @Override
+    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                      double beta, double[] c, int cOff, int ldc) {
+        GemmArgs.check("dgemm", transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb,
+                c.length, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int tasks = tasksFor(m, n, k, threads);
+        if (tasks == 1) {
+            dgemmRows(transA, transB, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        KernelPool.run(tasks, t -> dgemmRows(transA, transB, split(m, tasks, t), split(m, tasks, t + 1), n, k,
+                alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
     }
 
     @Override
@@ -63,11 +166,112 @@ public final class PlainKernels implements Kernels {
                              double[] a, int aOff, int lda, long strideA,
                              double[] b, int bOff, int ldb, long strideB,
                              double beta, double[] c, int cOff, int ldc, long strideC, int batch) {
-        for (int i = 0; i < batch; i++) {
-            dgemm(transA, transB, m, n, k, alpha, a, Math.toIntExact(aOff + i * strideA), lda,
-                    b, Math.toIntExact(bOff + i * strideB), ldb, beta, c, Math.toIntExact(cOff + i * strideC), ldc);
+        GemmArgs.checkBatched("dgemmBatched", transA, transB, m, n, k, a.length, aOff, lda, strideA,
+                b.length, bOff, ldb, strideB, c.length, cOff, ldc, strideC, batch);
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        int tasks = batchTasks(m, n, k, batch, strideC, threads);
+        if (tasks == 1) {
+            for (int i = 0; i < batch; i++) {
+                dgemm(transA, transB, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
+                        b, bOff + (int) (i * strideB), ldb, beta, c, cOff + (int) (i * strideC), ldc);
+            }
+            return;
+        }
+        KernelPool.run(tasks, t -> {
+            for (int i = split(batch, tasks, t), end = split(batch, tasks, t + 1); i < end; i++) {
+                dgemmRows(transA, transB, 0, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
+                        b, bOff + (int) (i * strideB), ldb, beta, c, cOff + (int) (i * strideC), ldc);
+            }
+        });
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of C, in i-k-j order: each output row accumulates scaled rows of B
+     * into a contiguous scratch row, a loop C2 vectorises. Columns are blocked so the block of B
+     * that every row reuses stays in cache.
+     */
+    private static void dgemmRows(boolean transA, boolean transB, int i0, int i1, int n, int k, double alpha,
+                                  double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                                  double beta, double[] c, int cOff, int ldc) {
+        int nb = columnBlock(n, k);
+        double[] acc = new double[nb];
+        // One array per row of the B block: C2 (JDK 17) vectorises acc[j] += s * row[j] only when
+        // both arrays are indexed from 0, not through an offset into a flat array.
+        double[][] rows = new double[k][nb];
+        for (int j0 = 0; j0 < n; j0 += nb) {
+            int w = Math.min(nb, n - j0);
+            if (transB) {
+                for (int jj = 0; jj < w; jj++) {
+                    int src = bOff + (j0 + jj) * ldb;
+                    for (int p = 0; p < k; p++) {
+                        rows[p][jj] = b[src + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, bOff + p * ldb + j0, rows[p], 0, w);
+                }
+            }
+            for (int i = i0; i < i1; i++) {
+                java.util.Arrays.fill(acc, 0, w, 0.0);
+                for (int p = 0; p < k; p++) {
+                    double s = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    axpyRow(s, rows[p], acc, w);
+                }
+                int ci = cOff + i * ldc + j0;
+                if (beta == 0.0) {
+                    for (int j = 0; j < w; j++) {
+                        c[ci + j] = alpha * acc[j];
+                    }
+                } else {
+                    for (int j = 0; j < w; j++) {
+                        c[ci + j] = alpha * acc[j] + beta * c[ci + j];
+                    }
+                }
+            }
         }
     }
+
+    private static void axpyRow(double s, double[] row, double[] acc, int w) {
+        for (int j = 0; j < w; j++) {
+            acc[j] += s * row[j];
+        }
+    }
+
+    // ---- splitting ------------------------------------------------------------------------
+
+    /** @return how many pieces to split one m x n x k product into */
+    static int tasksFor(int m, int n, int k, int threads) {
+        if (threads <= 1 || 2.0 * m * n * k < KernelPool.PARALLEL_FLOPS || m < 2 * threads) {
+            return 1;
+        }
+        return threads;
+    }
+
+    /** @return how many pieces to split a batch into (1 means: loop, letting each product split) */
+    static int batchTasks(int m, int n, int k, int batch, long strideC, int threads) {
+        if (threads <= 1 || batch < 2 || strideC == 0 || 2.0 * m * n * k >= KernelPool.PARALLEL_FLOPS
+                || 2.0 * m * n * k * batch < KernelPool.PARALLEL_FLOPS) {
+            return 1;
+        }
+        return Math.min(threads, batch);
+    }
+
+    /** @return the start of piece {@code t} when {@code [0, total)} is cut into {@code parts} */
+    static int split(int total, int parts, int t) {
+        return (int) ((long) total * t / parts);
+    }
+
+    /** @return a column block so that a k x block slice of B stays in a 256 KiB-ish cache budget */
+    private static int columnBlock(int n, int k) {
+        int nb = Math.max(256, (64 * 1024) / Math.max(1, k));
+        nb = Math.min(nb, 1024);
+        return Math.min(n, nb);
+    }
+
+    // ---- elementwise ----------------------------------------------------------------------
 
     @Override
     public void binary(BinaryOp op, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
@@ -131,6 +335,9 @@ public final class PlainKernels implements Kernels {
 
     @Override
     public float max(float[] x, int xOff, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max: n = " + n + ", expected at least 1 element");
+        }
         float m = x[xOff];
         for (int i = 1; i < n; i++) {
             m = Math.max(m, x[xOff + i]);
@@ -140,6 +347,9 @@ public final class PlainKernels implements Kernels {
 
     @Override
     public double max(double[] x, int xOff, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max: n = " + n + ", expected at least 1 element");
+        }
         double m = x[xOff];
         for (int i = 1; i < n; i++) {
             m = Math.max(m, x[xOff + i]);

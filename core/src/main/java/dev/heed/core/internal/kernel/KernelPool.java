@@ -1,0 +1,155 @@
+package dev.heed.core.internal.kernel;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import org.apiguardian.api.API;
+
+/**
+ * The process-wide thread pool that kernels use to split large problems over the cores.
+ *
+ * <p>The pool holds no user state: it is a set of daemon worker threads, created on first use,
+ * that run pieces of a kernel call while the calling thread runs pieces too. Waking a parked
+ * worker costs tens of microseconds, so kernels only split work that takes much longer than that
+ * (see {@link #PARALLEL_FLOPS}).
+ *
+ * <p>The number of threads defaults to {@link Runtime#availableProcessors()} and can be capped
+ * with the system property {@code heed.threads} (read once, when the pool is first used).
+ * Results never depend on it: kernels split work into pieces whose results do not depend on how
+ * many pieces there are, and a call made from inside a worker runs its pieces serially.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class KernelPool {
+
+    /** Products below this many floating-point operations (2·m·n·k) run on the calling thread. */
+    public static final long PARALLEL_FLOPS = 2L * 200 * 200 * 200;
+
+    /** The system property that caps the number of kernel threads. */
+    public static final String THREADS_PROPERTY = "heed.threads";
+
+    private KernelPool() {}
+
+    /**
+     * @return the default number of kernel threads: {@code heed.threads} when set to a positive
+     *     integer, else the number of available processors
+     * @throws IllegalArgumentException if {@code heed.threads} is set but is not a positive integer
+     */
+    public static int defaultThreads() {
+        return parseThreads(System.getProperty(THREADS_PROPERTY), Runtime.getRuntime().availableProcessors());
+    }
+
+    static int parseThreads(String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return Math.max(1, fallback);
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("kernel threads: -D" + THREADS_PROPERTY + "=" + value
+                    + " is not a number; expected a positive integer such as -D" + THREADS_PROPERTY + "=1", e);
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("kernel threads: -D" + THREADS_PROPERTY + "=" + value
+                    + " must be at least 1; use -D" + THREADS_PROPERTY + "=1 to run kernels on the calling thread only");
+        }
+        return n;
+    }
+
+    /**
+     * Runs {@code body.accept(t)} for every {@code t} in {@code [0, tasks)}, using the calling
+     * thread and up to {@code tasks - 1} pool workers, and returns when all have finished. Tasks
+     * must write disjoint outputs. An exception thrown by a task is rethrown here (the first one
+     * wins); the remaining tasks still finish first.
+     *
+     * @param tasks the number of independent pieces, at least 1
+     * @param body the work for one piece; must be thread-safe across distinct indices
+     * @throws IllegalArgumentException if {@code tasks < 1}
+     */
+    public static void run(int tasks, IntConsumer body) {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("kernel pool: tasks = " + tasks + ", expected at least 1");
+        }
+        if (tasks == 1 || Thread.currentThread() instanceof Worker) {
+            for (int t = 0; t < tasks; t++) {
+                body.accept(t);
+            }
+            return;
+        }
+        ThreadPoolExecutor exec = Holder.EXECUTOR;
+        int helpers = Math.min(tasks - 1, exec.getMaximumPoolSize());
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(helpers);
+        Runnable drain = () -> {
+            try {
+                for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                    try {
+                        body.accept(t);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }
+            } finally {
+                done.countDown();
+            }
+        };
+        for (int h = 0; h < helpers; h++) {
+            exec.execute(drain);
+        }
+        for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+            try {
+                body.accept(t);
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable e = failure.get();
+        if (e instanceof RuntimeException) {
+            throw (RuntimeException) e;
+        }
+        if (e instanceof Error) {
+            throw (Error) e;
+        }
+        if (e != null) {
+            throw new IllegalStateException("kernel pool: a task failed", e);
+        }
+    }
+
+    /** A pool worker; calls made from one run serially instead of queueing behind themselves. */
+    private static final class Worker extends Thread {
+        Worker(Runnable r, int id) {
+            super(r, "heed-kernel-" + id);
+            setDaemon(true);
+        }
+    }
+
+    private static final class Holder {
+        static final ThreadPoolExecutor EXECUTOR = create();
+
+        private static ThreadPoolExecutor create() {
+            int workers = Math.max(1, defaultThreads() - 1);
+            AtomicInteger ids = new AtomicInteger(1);
+            ThreadPoolExecutor exec = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> new Worker(r, ids.getAndIncrement()));
+            exec.allowCoreThreadTimeOut(true);
+            return exec;
+        }
+    }
+}

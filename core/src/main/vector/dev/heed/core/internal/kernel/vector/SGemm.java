@@ -1,0 +1,253 @@
+package dev.heed.core.internal.kernel.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 GEMM with the Vector API: B packed into panels {@link #NR} columns wide, A read in
+ * place, and a register-blocked {@link #MR} x {@link #NR} micro-kernel (8 accumulators, 11 live
+ * vectors: more makes C2 spill and run several times slower).
+ *
+ * <p>Every element of C is computed the same way whatever region of C a call covers: the sum over
+ * k is cut into the same {@link #KC} chunks, each chunk is accumulated with fused multiply-adds in
+ * order, and the chunk results are folded into C in order. So splitting C over threads never
+ * changes a bit of the result.
+ */
+final class SGemm {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Rows of the micro-kernel tile. */
+    static final int MR = 4;
+    /** Columns of the micro-kernel tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of one k chunk: a packed B micro-panel ({@code KC x NR}) stays in L1. */
+    static final int KC = 256;
+    /** Rows of A per block: the block ({@code MC x KC}) stays in L2 while the panels of B pass. */
+    static final int MC = 128;
+    /** Columns of B packed at once ({@code KC x NC}). */
+    static final int NC = Math.max(NR, 1024 / NR * NR);
+    /** Below this many rows of A, full panels of an untransposed B are read in place. */
+    static final int DIRECT_B_ROWS = 64;
+
+    private SGemm() {}
+
+    /** Per-thread scratch: packed panels and the tile for edge updates. */
+    static final class Scratch {
+        float[] b = new float[0];
+        final float[] a = new float[KC * MR];
+        final float[] tile = new float[MR * NR];
+    }
+
+    /**
+     * Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of
+     * {@code C = alpha * op(A) * op(B) + beta * C} on the calling thread.
+     */
+    static void gemm(Scratch s, boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        if (k == 0) {
+            for (int i = i0; i < i1; i++) {
+                int ci = cOff + i * ldc;
+                for (int j = j0; j < j1; j++) {
+                    c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+                }
+            }
+            return;
+        }
+        boolean directB = !transB && (i1 - i0) <= DIRECT_B_ROWS;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            int panels = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean first = pc == 0;
+                int need = kc * NR * (directB ? 1 : panels);
+                if (s.b.length < need) {
+                    s.b = new float[Math.max(need, Math.min(KC, k) * NR * (directB ? 1 : panels))];
+                }
+                float[] bp = s.b;
+                if (!directB) {
+                    for (int q = 0; q < panels; q++) {
+                        int jr = q * NR;
+                        packB(transB, b, bOff, ldb, pc, kc, jc + jr, Math.min(NR, nc - jr), bp, q * kc * NR);
+                    }
+                } else if (nc % NR != 0) {
+                    int jr = (panels - 1) * NR;
+                    packB(false, b, bOff, ldb, pc, kc, jc + jr, nc - jr, bp, 0);
+                }
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    int fullRows = mc / MR * MR;
+                    if (fullRows < mc) {
+                        packA(transA, a, aOff, lda, ic + fullRows, mc - fullRows, pc, kc, s.a);
+                    }
+                    for (int q = 0; q < panels; q++) {
+                        int jr = q * NR;
+                        int nr = Math.min(NR, nc - jr);
+                        int bi;
+                        int bps;
+                        if (!directB) {
+                            bi = q * kc * NR;
+                            bps = NR;
+                        } else if (nr == NR) {
+                            bi = bOff + pc * ldb + jc + jr;
+                            bps = ldb;
+                        } else {
+                            bi = 0;
+                            bps = NR;
+                        }
+                        float[] bArr = directB && nr == NR ? b : bp;
+                        int ci0 = cOff + jc + jr;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int i = ic + ir;
+                            int mr = Math.min(MR, mc - ir);
+                            if (mr == MR) {
+                                if (transA) {
+                                    kernel(kc, a, aOff + pc * lda + i, 1, lda, bArr, bi, bps,
+                                            c, ci0 + i * ldc, ldc, alpha, beta, first, mr, nr, s.tile);
+                                } else {
+                                    kernel(kc, a, aOff + i * lda + pc, lda, 1, bArr, bi, bps,
+                                            c, ci0 + i * ldc, ldc, alpha, beta, first, mr, nr, s.tile);
+                                }
+                            } else {
+                                kernel(kc, s.a, 0, 1, MR, bArr, bi, bps,
+                                        c, ci0 + i * ldc, ldc, alpha, beta, first, mr, nr, s.tile);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs rows {@code [pc, pc + kc)} and columns {@code [j, j + nr)} of op(B), zero-padded to NR. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j, int nr,
+                              float[] dst, int d) {
+        if (!transB) {
+            int src = bOff + pc * ldb + j;
+            if (nr == NR) {
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                }
+            } else {
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    System.arraycopy(b, src, dst, d, nr);
+                    java.util.Arrays.fill(dst, d + nr, d + NR, 0f);
+                }
+            }
+        } else {
+            // B is stored n x k: column j of op(B) is a contiguous run of row j.
+            for (int jj = 0; jj < nr; jj++) {
+                int src = bOff + (j + jj) * ldb + pc;
+                for (int p = 0, o = d + jj; p < kc; p++, o += NR) {
+                    dst[o] = b[src + p];
+                }
+            }
+            for (int jj = nr; jj < NR; jj++) {
+                for (int p = 0, o = d + jj; p < kc; p++, o += NR) {
+                    dst[o] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs the last {@code mr < MR} rows of an A block, k-major and zero-padded to MR rows. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int i, int mr, int pc, int kc,
+                              float[] dst) {
+        java.util.Arrays.fill(dst, 0, kc * MR, 0f);
+        for (int r = 0; r < mr; r++) {
+            for (int p = 0; p < kc; p++) {
+                dst[p * MR + r] = transA ? a[aOff + (pc + p) * lda + i + r] : a[aOff + (i + r) * lda + pc + p];
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: an MR x NR tile of C from kc steps. A element (r, p) is at
+     * {@code a[ai + r * ars + p * aps]}; the NR values of B row p start at {@code b[bi + p * bps]}.
+     * Only the top-left {@code mr x nr} corner is written.
+     */
+    private static void kernel(int kc, float[] a, int ai, int ars, int aps, float[] b, int bi, int bps,
+                               float[] c, int ci, int ldc, float alpha, float beta, boolean first,
+                               int mr, int nr, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        int a1 = ars;
+        int a2 = 2 * ars;
+        int a3 = 3 * ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ai + a1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ai + a2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ai + a3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            ai += aps;
+            bi += bps;
+        }
+        if (mr == MR && nr == NR) {
+            update(c00, c, ci, alpha, beta, first);
+            update(c01, c, ci + L, alpha, beta, first);
+            ci += ldc;
+            update(c10, c, ci, alpha, beta, first);
+            update(c11, c, ci + L, alpha, beta, first);
+            ci += ldc;
+            update(c20, c, ci, alpha, beta, first);
+            update(c21, c, ci + L, alpha, beta, first);
+            ci += ldc;
+            update(c30, c, ci, alpha, beta, first);
+            update(c31, c, ci + L, alpha, beta, first);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        for (int r = 0; r < mr; r++, ci += ldc) {
+            for (int j = 0; j < nr; j++) {
+                float t = alpha * tile[r * NR + j];
+                if (!first) {
+                    c[ci + j] = c[ci + j] + t;
+                } else if (beta == 0f) {
+                    c[ci + j] = t;
+                } else {
+                    c[ci + j] = t + beta * c[ci + j];
+                }
+            }
+        }
+    }
+
+    /** Folds one accumulator vector into C exactly as the scalar edge path does. */
+    private static void update(FloatVector acc, float[] c, int idx, float alpha, float beta, boolean first) {
+        FloatVector t = acc.mul(alpha);
+        if (!first) {
+            t = FloatVector.fromArray(S, c, idx).add(t);
+        } else if (beta != 0f) {
+            t = t.add(FloatVector.fromArray(S, c, idx).mul(beta));
+        }
+        t.intoArray(c, idx);
+    }
+}

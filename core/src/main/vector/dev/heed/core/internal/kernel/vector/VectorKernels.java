@@ -1,0 +1,479 @@
+package dev.heed.core.internal.kernel.vector;
+
+import dev.heed.core.internal.kernel.GemmArgs;
+import dev.heed.core.internal.kernel.KernelPool;
+import dev.heed.core.internal.kernel.Kernels;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.apiguardian.api.API;
+
+/**
+ * Kernels written with the Vector API ({@code jdk.incubator.vector}), using the preferred species
+ * of the machine (512-bit on AVX-512). Loaded reflectively by
+ * {@link dev.heed.core.internal.kernel.KernelBackends} only when the module is present.
+ *
+ * <p>Products above {@link KernelPool#PARALLEL_FLOPS} are split over output blocks (never over k)
+ * and batches of small products over the batch, so results are bit-identical for every thread
+ * count. Thread-safe: scratch buffers are per thread.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    /** Floats that widen into one preferred double vector. */
+    private static final VectorSpecies<Float> FH =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
+    private static final int FL = FS.length();
+    private static final int DL = DS.length();
+
+    private final int threads;
+    private final ThreadLocal<SGemm.Scratch> sScratch = ThreadLocal.withInitial(SGemm.Scratch::new);
+    private final ThreadLocal<DGemm.Scratch> dScratch = ThreadLocal.withInitial(DGemm.Scratch::new);
+
+    /** Creates the backend using {@link KernelPool#defaultThreads()} threads. */
+    public VectorKernels() {
+        this(KernelPool.defaultThreads());
+    }
+
+    /**
+     * Creates the backend.
+     *
+     * @param threads the most threads one call may use, at least 1
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public VectorKernels(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("vector kernels: threads = " + threads + ", expected at least 1");
+        }
+        this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + FS.vectorBitSize();
+    }
+
+    /** @return the most threads one call may use */
+    public int threads() {
+        return threads;
+    }
+
+    // ---- GEMM -----------------------------------------------------------------------------------
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        GemmArgs.check("sgemm", transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb,
+                c.length, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int tasks = tasks(m, n, k, SGemm.MR, SGemm.NR);
+        if (tasks == 1) {
+            SGemm.gemm(sScratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, 0, m, 0, n);
+            return;
+        }
+        boolean byCols = splitByColumns(m, n, tasks, SGemm.MR, SGemm.NR);
+        KernelPool.run(tasks, t -> {
+            int lo = byCols ? cut(n, tasks, t, SGemm.NR) : cut(m, tasks, t, SGemm.MR);
+            int hi = byCols ? cut(n, tasks, t + 1, SGemm.NR) : cut(m, tasks, t + 1, SGemm.MR);
+            SGemm.gemm(sScratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, byCols ? 0 : lo, byCols ? m : hi, byCols ? lo : 0, byCols ? hi : n);
+        });
+    }
+
+    @Override
+    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                      double beta, double[] c, int cOff, int ldc) {
+        GemmArgs.check("dgemm", transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb,
+                c.length, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int tasks = tasks(m, n, k, DGemm.MR, DGemm.NR);
+        if (tasks == 1) {
+            DGemm.gemm(dScratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, 0, m, 0, n);
+            return;
+        }
+        boolean byCols = splitByColumns(m, n, tasks, DGemm.MR, DGemm.NR);
+        KernelPool.run(tasks, t -> {
+            int lo = byCols ? cut(n, tasks, t, DGemm.NR) : cut(m, tasks, t, DGemm.MR);
+            int hi = byCols ? cut(n, tasks, t + 1, DGemm.NR) : cut(m, tasks, t + 1, DGemm.MR);
+            DGemm.gemm(dScratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, byCols ? 0 : lo, byCols ? m : hi, byCols ? lo : 0, byCols ? hi : n);
+        });
+    }
+
+    @Override
+    public void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, long strideA,
+                             float[] b, int bOff, int ldb, long strideB,
+                             float beta, float[] c, int cOff, int ldc, long strideC, int batch) {
+        GemmArgs.checkBatched("sgemmBatched", transA, transB, m, n, k, a.length, aOff, lda, strideA,
+                b.length, bOff, ldb, strideB, c.length, cOff, ldc, strideC, batch);
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        int tasks = batchTasks(m, n, k, batch, strideC);
+        if (tasks == 1) {
+            for (int i = 0; i < batch; i++) {
+                sgemm(transA, transB, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
+                        b, bOff + (int) (i * strideB), ldb, beta, c, cOff + (int) (i * strideC), ldc);
+            }
+            return;
+        }
+        KernelPool.run(tasks, t -> {
+            SGemm.Scratch s = sScratch.get();
+            for (int i = cut(batch, tasks, t, 1), end = cut(batch, tasks, t + 1, 1); i < end; i++) {
+                SGemm.gemm(s, transA, transB, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
+                        b, bOff + (int) (i * strideB), ldb, beta, c, cOff + (int) (i * strideC), ldc, 0, m, 0, n);
+            }
+        });
+    }
+
+    @Override
+    public void dgemmBatched(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                             double[] a, int aOff, int lda, long strideA,
+                             double[] b, int bOff, int ldb, long strideB,
+                             double beta, double[] c, int cOff, int ldc, long strideC, int batch) {
+        GemmArgs.checkBatched("dgemmBatched", transA, transB, m, n, k, a.length, aOff, lda, strideA,
+                b.length, bOff, ldb, strideB, c.length, cOff, ldc, strideC, batch);
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        int tasks = batchTasks(m, n, k, batch, strideC);
+        if (tasks == 1) {
+            for (int i = 0; i < batch; i++) {
+                dgemm(transA, transB, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
+                        b, bOff + (int) (i * strideB), ldb, beta, c, cOff + (int) (i * strideC), ldc);
+            }
+            return;
+        }
+        KernelPool.run(tasks, t -> {
+            DGemm.Scratch s = dScratch.get();
+            for (int i = cut(batch, tasks, t, 1), end = cut(batch, tasks, t + 1, 1); i < end; i++) {
+                DGemm.gemm(s, transA, transB, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
+                        b, bOff + (int) (i * strideB), ldb, beta, c, cOff + (int) (i * strideC), ldc, 0, m, 0, n);
+            }
+        });
+    }
+
+    private int tasks(int m, int n, int k, int mr, int nr) {
+        if (threads <= 1 || 2.0 * m * n * k < KernelPool.PARALLEL_FLOPS) {
+            return 1;
+        }
+        if (n >= 2 * threads * nr || m >= 2 * threads * mr) {
+            return threads;
+        }
+        return 1;
+    }
+
+    private static boolean splitByColumns(int m, int n, int tasks, int mr, int nr) {
+        return n >= 2 * tasks * nr && (long) n * mr >= (long) m * nr / 4;
+    }
+
+    private int batchTasks(int m, int n, int k, int batch, long strideC) {
+        double flops = 2.0 * m * n * k;
+        if (threads <= 1 || batch < 2 || strideC == 0 || flops >= KernelPool.PARALLEL_FLOPS
+                || flops * batch < KernelPool.PARALLEL_FLOPS) {
+            return 1;
+        }
+        return Math.min(threads, batch);
+    }
+
+    /** @return the start of piece {@code t} of {@code [0, total)} cut into {@code parts}, on multiples of {@code unit} */
+    private static int cut(int total, int parts, int t, int unit) {
+        if (t >= parts) {
+            return total;
+        }
+        long units = ((long) total + unit - 1) / unit;
+        return (int) Math.min(total, units * t / parts * unit);
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------------
+
+    @Override
+    public void binary(BinaryOp op, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
+        int i = 0;
+        int bound = FS.loopBound(n);
+        switch (op) {
+            case ADD:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).add(FloatVector.fromArray(FS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case SUB:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).sub(FloatVector.fromArray(FS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case MUL:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).mul(FloatVector.fromArray(FS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case DIV:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).div(FloatVector.fromArray(FS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case MAX:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).max(FloatVector.fromArray(FS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case MIN:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).min(FloatVector.fromArray(FS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("binary: unknown op " + op);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = (float) Scalar.apply(op, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, double[] x, int xOff, double[] y, int yOff, double[] out, int outOff, int n) {
+        int i = 0;
+        int bound = DS.loopBound(n);
+        switch (op) {
+            case ADD:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).add(DoubleVector.fromArray(DS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case SUB:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).sub(DoubleVector.fromArray(DS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case MUL:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).mul(DoubleVector.fromArray(DS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case DIV:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).div(DoubleVector.fromArray(DS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case MAX:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).max(DoubleVector.fromArray(DS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            case MIN:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).min(DoubleVector.fromArray(DS, y, yOff + i)).intoArray(out, outOff + i);
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("binary: unknown op " + op);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Scalar.apply(op, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, float[] x, int xOff, float[] out, int outOff, int n) {
+        int i = 0;
+        int bound = FS.loopBound(n);
+        switch (op) {
+            case NEG:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).neg().intoArray(out, outOff + i);
+                }
+                break;
+            case ABS:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).abs().intoArray(out, outOff + i);
+                }
+                break;
+            case SQRT:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).sqrt().intoArray(out, outOff + i);
+                }
+                break;
+            case RELU: {
+                FloatVector zero = FloatVector.zero(FS);
+                for (; i < bound; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xOff + i);
+                    zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i);
+                }
+                break;
+            }
+            case EXP:
+            case LOG:
+            case TANH:
+            case SIGMOID:
+                // Transcendentals stay scalar: see unaryScalarIsFaster in the benchmarks notes.
+                break;
+            default:
+                throw new IllegalArgumentException("unary: unknown op " + op);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = (float) Scalar.apply(op, x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, double[] x, int xOff, double[] out, int outOff, int n) {
+        int i = 0;
+        int bound = DS.loopBound(n);
+        switch (op) {
+            case NEG:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).neg().intoArray(out, outOff + i);
+                }
+                break;
+            case ABS:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).abs().intoArray(out, outOff + i);
+                }
+                break;
+            case SQRT:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).sqrt().intoArray(out, outOff + i);
+                }
+                break;
+            case RELU: {
+                DoubleVector zero = DoubleVector.zero(DS);
+                for (; i < bound; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xOff + i);
+                    zero.blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
+                }
+                break;
+            }
+            case EXP:
+            case LOG:
+            case TANH:
+            case SIGMOID:
+                break;
+            default:
+                throw new IllegalArgumentException("unary: unknown op " + op);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Scalar.apply(op, x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(FS, x, xOff + i).mul(alpha).add(FloatVector.fromArray(FS, y, yOff + i))
+                    .intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * alpha + y[yOff + i];
+        }
+    }
+
+    @Override
+    public void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, double[] out, int outOff, int n) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector.fromArray(DS, x, xOff + i).mul(alpha).add(DoubleVector.fromArray(DS, y, yOff + i))
+                    .intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * alpha + y[yOff + i];
+        }
+    }
+
+    @Override
+    public double sum(float[] x, int xOff, int n) {
+        int hl = FH.length();
+        DoubleVector s0 = DoubleVector.zero(DS);
+        DoubleVector s1 = DoubleVector.zero(DS);
+        int i = 0;
+        for (int bound = n - 2 * hl; i <= bound; i += 2 * hl) {
+            s0 = s0.add(FloatVector.fromArray(FH, x, xOff + i).convertShape(VectorOperators.F2D, DS, 0));
+            s1 = s1.add(FloatVector.fromArray(FH, x, xOff + i + hl).convertShape(VectorOperators.F2D, DS, 0));
+        }
+        double s = lanesInOrder(s0.add(s1));
+        for (; i < n; i++) {
+            s += x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public double sum(double[] x, int xOff, int n) {
+        DoubleVector s0 = DoubleVector.zero(DS);
+        DoubleVector s1 = DoubleVector.zero(DS);
+        int i = 0;
+        for (int bound = n - 2 * DL; i <= bound; i += 2 * DL) {
+            s0 = s0.add(DoubleVector.fromArray(DS, x, xOff + i));
+            s1 = s1.add(DoubleVector.fromArray(DS, x, xOff + i + DL));
+        }
+        double s = lanesInOrder(s0.add(s1));
+        for (; i < n; i++) {
+            s += x[xOff + i];
+        }
+        return s;
+    }
+
+    /** Adds the lanes left to right, so the result never depends on how the JIT reduces. */
+    private static double lanesInOrder(DoubleVector v) {
+        double s = 0;
+        for (int l = 0; l < DL; l++) {
+            s += v.lane(l);
+        }
+        return s;
+    }
+
+    @Override
+    public float max(float[] x, int xOff, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max: n = " + n + ", expected at least 1 element");
+        }
+        float m = x[xOff];
+        int i = 0;
+        int bound = FS.loopBound(n);
+        if (bound > 0) {
+            FloatVector acc = FloatVector.fromArray(FS, x, xOff);
+            for (i = FL; i < bound; i += FL) {
+                acc = acc.max(FloatVector.fromArray(FS, x, xOff + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[xOff + i]);
+        }
+        return m;
+    }
+
+    @Override
+    public double max(double[] x, int xOff, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max: n = " + n + ", expected at least 1 element");
+        }
+        double m = x[xOff];
+        int i = 0;
+        int bound = DS.loopBound(n);
+        if (bound > 0) {
+            DoubleVector acc = DoubleVector.fromArray(DS, x, xOff);
+            for (i = DL; i < bound; i += DL) {
+                acc = acc.max(DoubleVector.fromArray(DS, x, xOff + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[xOff + i]);
+        }
+        return m;
+    }
+}
