@@ -119,6 +119,9 @@ class LayersTest {
             0.34573123063700656, 0.8413447460685429, 1.9544997361036416, 2.99595030590511};
         Tensor x = Tensor.of(xs, xs.length);
         double[] y = new GELU().forward(x).toDoubleArray();
+        // the graph-recording path gives the same values as the one-pass inference path
+        double[] yGraph = new GELU().forward(x.detach().requiresGrad(true)).toDoubleArray();
+        assertArrayEquals(y, yGraph, 1e-15);
         double[] yt = new GELU(true).forward(x).toDoubleArray();
         for (int i = 0; i < xs.length; i++) {
             assertEquals(gelu[i], y[i], 2e-7 * Math.abs(gelu[i]) + 1e-12, "gelu(" + xs[i] + ")");
