@@ -291,6 +291,30 @@ public abstract class Module {
         return n;
     }
 
+    /**
+     * Calls {@code fn} on every submodule (children before parents) and then on this module, like
+     * PyTorch's {@code Module.apply}; e.g. to re-initialise every {@link Linear}:
+     * {@code model.apply(m -> { if (m instanceof Linear) Init.orthogonal(((Linear) m).weight(), Math.sqrt(2), rng); })}.
+     *
+     * @param fn the function
+     * @return this module
+     */
+    public final Module apply(java.util.function.Consumer<Module> fn) {
+        Objects.requireNonNull(fn, "apply: fn");
+        applyPostOrder(fn, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return this;
+    }
+
+    private void applyPostOrder(java.util.function.Consumer<Module> fn, Set<Module> seen) {
+        if (!seen.add(this)) {
+            return;
+        }
+        for (Module child : children.values()) {
+            child.applyPostOrder(fn, seen);
+        }
+        fn.accept(this);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Modes and housekeeping
     // ------------------------------------------------------------------------------------------

@@ -195,6 +195,21 @@ class ModuleTest {
     }
 
     @Test
+    void applyVisitsChildrenBeforeParents() {
+        Model m = new Model(Rng.seeded(1), 1);
+        List<String> order = new java.util.ArrayList<>();
+        m.apply(x -> order.add(x.getClass().getSimpleName()));
+        assertEquals(List.of("Embedding", "LayerNorm", "Linear", "Linear", "Attn", "Dropout", "Block", "ModuleList",
+                "Linear", "Model"), order);
+        m.apply(x -> {
+            if (x instanceof Linear) {
+                dev.heed.core.nn.init.Init.zeros(((Linear) x).weight());
+            }
+        });
+        assertEquals(0, m.stateDict().get("head.weight").abs().sum().item(), 0);
+    }
+
+    @Test
     void zeroGradZeroesEveryParameter() {
         Linear l = new Linear(3, 2, Rng.seeded(1));
         l.forward(Tensor.ones(1, 3)).sum().backward();
