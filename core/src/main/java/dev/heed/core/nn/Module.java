@@ -347,6 +347,21 @@ public abstract class Module {
         return training;
     }
 
+    /**
+     * Freezes ({@code false}) or unfreezes ({@code true}) every parameter of the tree, like
+     * PyTorch's {@code requires_grad_}. Frozen parameters receive no gradient, so optimizers skip
+     * them.
+     *
+     * @param requires the flag
+     * @return this module
+     */
+    public final Module requiresGrad(boolean requires) {
+        for (Tensor p : parameters()) {
+            p.requiresGrad(requires);
+        }
+        return this;
+    }
+
     /** Zeroes the gradient of every parameter (keeps the buffers, like {@code set_to_none=False}). */
     public final void zeroGrad() {
         for (Tensor p : parameters()) {
