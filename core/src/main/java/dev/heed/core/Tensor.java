@@ -1850,7 +1850,11 @@ public final class Tensor {
         Tensor out = empty(dtype, shape);
         softmaxForward(dense(), out, a, false);
         if (tracks(this)) {
+            boolean lastAxis = a == shape.length - 1 || shape.length == 0;
             record(out, "softmax", g -> {
+                if (lastAxis && !GradMode.isEnabled()) {
+                    return new Tensor[] {softmaxBackwardFused(g.dense(), out, false, null)};
+                }
                 Tensor gy = g.mul(out);
                 return new Tensor[] {gy.sub(out.mul(gy.sum(a, true)))};
             }, this);
@@ -1871,7 +1875,11 @@ public final class Tensor {
         Tensor out = empty(dtype, shape);
         Tensor validRows = softmaxForward(dense(), out, a, true);
         if (tracks(this)) {
+            boolean lastAxis = a == shape.length - 1 || shape.length == 0;
             record(out, "logSoftmax", g -> {
+                if (lastAxis && !GradMode.isEnabled()) {
+                    return new Tensor[] {softmaxBackwardFused(g.dense(), out, true, validRows)};
+                }
                 Tensor dx = g.sub(out.exp().mul(g.sum(a, true)));
                 return new Tensor[] {validRows == null ? dx : dx.mul(validRows)};
             }, this);
@@ -1880,17 +1888,64 @@ public final class Tensor {
     }
 
     /**
-     * Writes softmax (or log-softmax) of contiguous x into out. Returns null when every slice had
-     * a finite maximum, else a keepDims-shaped 0/1 tensor marking the valid slices.
+     * Last-axis softmax backward in one pass: {@code y (g - sum(g y))}, or for log-softmax
+     * {@code g - exp(y) sum(g)} with fully masked rows zeroed.
      */
-    private static Tensor softmaxForward(Tensor x, Tensor out, int axis, boolean log) {
-        int r = x.shape.length;
-        int n = r == 0 ? 1 : x.shape[axis];
-        int inner = 1;
-        for (int i = axis + 1; i < r; i++) {
-            inner *= x.shape[i];
+    private static Tensor softmaxBackwardFused(Tensor g, Tensor y, boolean log, Tensor validRows) {
+        int n = y.shape.length == 0 ? 1 : y.shape[y.shape.length - 1];
+        int rows = n == 0 ? 0 : y.numel / n;
+        Tensor dx = empty(y.dtype, y.shape);
+        int go = g.offset;
+        for (int r = 0; r < rows; r++) {
+            int b = r * n;
+            boolean zero = validRows != null && validRows.getRaw(r) == 0;
+            if (y.dtype == DType.FLOAT32) {
+                float[] gf = g.f;
+                float[] yf = y.f;
+                float[] df = dx.f;
+                double dot = 0;
+                if (log) {
+                    for (int j = 0; j < n; j++) {
+                        dot += gf[go + b + j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        df[b + j] = zero ? 0f : (float) (gf[go + b + j] - Math.exp(yf[b + j]) * dot);
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        dot += gf[go + b + j] * yf[b + j];
+                    }
+                    float fd = (float) dot;
+                    for (int j = 0; j < n; j++) {
+                        df[b + j] = yf[b + j] * (gf[go + b + j] - fd);
+                    }
+                }
+            } else {
+                double[] gd = g.d;
+                double[] yd = y.d;
+                double[] dd = dx.d;
+                double dot = 0;
+                if (log) {
+                    for (int j = 0; j < n; j++) {
+                        dot += gd[go + b + j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        dd[b + j] = zero ? 0 : gd[go + b + j] - Math.exp(yd[b + j]) * dot;
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        dot += gd[go + b + j] * yd[b + j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        dd[b + j] = yd[b + j] * (gd[go + b + j] - dot);
+                    }
+                }
+            }
         }
-        int outer = n == 0 || inner == 0 ? 0 : x.numel / (n * inner);
+        return dx;
+    }
+
+    private static boolean[] softmaxStrided(Tensor x, Tensor out, int outer, int n, int inner, boolean log) {
         boolean[] masked = null;
         int xo = x.offset;
         for (int o = 0; o < outer; o++) {
@@ -1930,6 +1985,25 @@ public final class Tensor {
                 }
             }
         }
+        return masked;
+    }
+
+    /**
+     * Writes softmax (or log-softmax) of contiguous x into out. Returns null when every slice had
+     * a finite maximum, else a keepDims-shaped 0/1 tensor marking the valid slices.
+     */
+    private static Tensor softmaxForward(Tensor x, Tensor out, int axis, boolean log) {
+        int r = x.shape.length;
+        int n = r == 0 ? 1 : x.shape[axis];
+        int inner = 1;
+        for (int i = axis + 1; i < r; i++) {
+            inner *= x.shape[i];
+        }
+        int outer = n == 0 || inner == 0 ? 0 : x.numel / (n * inner);
+        boolean[] masked = inner == 1 && n > 0
+                ? (x.dtype == DType.FLOAT32 ? Loops.softmaxRows(x.f, x.offset, out.f, outer, n, log)
+                        : Loops.softmaxRows(x.d, x.offset, out.d, outer, n, log))
+                : softmaxStrided(x, out, outer, n, inner, log);
         if (masked == null) {
             return null;
         }
@@ -3265,31 +3339,35 @@ public final class Tensor {
         Tensor out = empty(dtype, shape);
         double[] means = new double[rows];
         double[] rstds = new double[rows];
+        double[] wv = w == null ? null : w.toDoubleArray();
+        double[] bv = b == null ? null : b.toDoubleArray();
+        double[] row = new double[dim];
         for (int r = 0; r < rows; r++) {
-            int base = x.offset + r * dim;
+            loadRow(x, x.offset + r * dim, row, dim);
             double s = 0;
             for (int j = 0; j < dim; j++) {
-                s += x.getRaw(base + j);
+                s += row[j];
             }
             double mu = s / dim;
             double v = 0;
             for (int j = 0; j < dim; j++) {
-                double c = x.getRaw(base + j) - mu;
+                double c = row[j] - mu;
                 v += c * c;
             }
             double rstd = 1 / Math.sqrt(v / dim + eps);
             means[r] = mu;
             rstds[r] = rstd;
             for (int j = 0; j < dim; j++) {
-                double y = (x.getRaw(base + j) - mu) * rstd;
-                if (w != null) {
-                    y *= w.getRaw(w.offset + j);
+                double y = (row[j] - mu) * rstd;
+                if (wv != null) {
+                    y *= wv[j];
                 }
-                if (b != null) {
-                    y += b.getRaw(b.offset + j);
+                if (bv != null) {
+                    y += bv[j];
                 }
-                out.setRaw(r * dim + j, y);
+                row[j] = y;
             }
+            storeRow(out, r * dim, row, dim);
         }
         boolean wg = weight != null && weight.requiresGrad;
         boolean bg = bias != null && bias.requiresGrad;
@@ -3303,7 +3381,7 @@ public final class Tensor {
                 if (GradMode.isEnabled()) {
                     return layerNormBackwardComposite(self, weight, bias, g, axes, eps);
                 }
-                return layerNormBackwardFused(x, w, g.dense(), means, rstds, rows, dim, self.requiresGrad, wg, bg,
+                return layerNormBackwardFused(x, wv, g.dense(), means, rstds, rows, dim, self.requiresGrad, wg, bg,
                         weight, bias);
             }, this, weight, bias);
         }
@@ -3329,27 +3407,27 @@ public final class Tensor {
         return new Tensor[] {dx, dw, db};
     }
 
-    private static Tensor[] layerNormBackwardFused(Tensor x, Tensor w, Tensor g, double[] means, double[] rstds,
+    private static Tensor[] layerNormBackwardFused(Tensor x, double[] wv, Tensor g, double[] means, double[] rstds,
                                                    int rows, int dim, boolean xg, boolean wg, boolean bg,
                                                    Tensor weight, Tensor bias) {
         Tensor dx = xg ? empty(x.dtype, x.shape) : null;
         double[] dw = wg ? new double[dim] : null;
         double[] db = bg ? new double[dim] : null;
-        double[] dxhat = new double[dim];
-        double[] xhat = new double[dim];
+        double[] xrow = new double[dim];
+        double[] grow = new double[dim];
         for (int r = 0; r < rows; r++) {
-            int base = x.offset + r * dim;
-            int gb = g.offset + r * dim;
+            loadRow(x, x.offset + r * dim, xrow, dim);
+            loadRow(g, g.offset + r * dim, grow, dim);
             double mu = means[r];
             double rstd = rstds[r];
             double m1 = 0;
             double m2 = 0;
             for (int j = 0; j < dim; j++) {
-                double gj = g.getRaw(gb + j);
-                double xh = (x.getRaw(base + j) - mu) * rstd;
-                double dh = w == null ? gj : gj * w.getRaw(w.offset + j);
-                xhat[j] = xh;
-                dxhat[j] = dh;
+                double gj = grow[j];
+                double xh = (xrow[j] - mu) * rstd;
+                double dh = wv == null ? gj : gj * wv[j];
+                xrow[j] = xh;
+                grow[j] = dh;
                 m1 += dh;
                 m2 += dh * xh;
                 if (dw != null) {
@@ -3363,14 +3441,37 @@ public final class Tensor {
                 m1 /= dim;
                 m2 /= dim;
                 for (int j = 0; j < dim; j++) {
-                    dx.setRaw(r * dim + j, (dxhat[j] - m1 - xhat[j] * m2) * rstd);
+                    grow[j] = (grow[j] - m1 - xrow[j] * m2) * rstd;
                 }
+                storeRow(dx, r * dim, grow, dim);
             }
         }
         return new Tensor[] {
             dx,
             dw == null ? null : wrapDoubles(weight.dtype, weight.shape, dw),
             db == null ? null : wrapDoubles(bias.dtype, bias.shape, db)};
+    }
+
+    private static void loadRow(Tensor t, int from, double[] row, int n) {
+        if (t.dtype == DType.FLOAT32) {
+            float[] src = t.f;
+            for (int j = 0; j < n; j++) {
+                row[j] = src[from + j];
+            }
+        } else {
+            System.arraycopy(t.d, from, row, 0, n);
+        }
+    }
+
+    private static void storeRow(Tensor t, int to, double[] row, int n) {
+        if (t.dtype == DType.FLOAT32) {
+            float[] dst = t.f;
+            for (int j = 0; j < n; j++) {
+                dst[to + j] = (float) row[j];
+            }
+        } else {
+            System.arraycopy(row, 0, t.d, to, n);
+        }
     }
 
     private static Tensor wrapDoubles(DType dt, int[] shape, double[] v) {
