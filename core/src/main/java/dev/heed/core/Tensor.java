@@ -361,6 +361,22 @@ public final class Tensor {
     }
 
     /**
+     * @param like a tensor whose shape and dtype are copied
+     * @return zeros of that shape and dtype (no grad)
+     */
+    public static Tensor zerosLike(Tensor like) {
+        return zeros(like.dtype, like.shape);
+    }
+
+    /**
+     * @param like a tensor whose shape and dtype are copied
+     * @return ones of that shape and dtype (no grad)
+     */
+    public static Tensor onesLike(Tensor like) {
+        return ones(like.dtype, like.shape);
+    }
+
+    /**
      * @param rng generator (advanced by {@code numel} draws)
      * @param shape dimensions
      * @return FLOAT32 tensor of uniform samples in [0, 1)
@@ -510,6 +526,32 @@ public final class Tensor {
             case INT64: l[storageIndex] = (long) v; break;
             default: bo[storageIndex] = v != 0; break;
         }
+    }
+
+    /**
+     * Like {@code torch.allclose}: {@code |this - other| <= atol + rtol * |other|} elementwise after
+     * broadcasting; NaNs are never close.
+     *
+     * @param other tensor to compare with (any numeric dtype)
+     * @param rtol relative tolerance
+     * @param atol absolute tolerance
+     * @return whether every element is close
+     */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        int[] s = broadcastShapes("allClose", shape, other.shape);
+        boolean[] ok = {true};
+        int[] zero = new int[s.length];
+        Loops.iterate(s, offset, broadcastStrides(s), other.offset, other.broadcastStrides(s), 0, zero,
+                (a, b, c, n, sa, sb, sc) -> {
+                    for (int i = 0; i < n && ok[0]; i++, a += sa, b += sb) {
+                        double x = getRaw(a);
+                        double y = other.getRaw(b);
+                        if (!(x == y || Math.abs(x - y) <= atol + rtol * Math.abs(y))) {
+                            ok[0] = false;
+                        }
+                    }
+                });
+        return ok[0];
     }
 
     /** @return a row-major copy of the elements as floats (converting from any dtype) */
@@ -2711,6 +2753,21 @@ public final class Tensor {
         }
         Tensor centered = sub(mean(axes, true));
         return centered.mul(centered).sum(axes, keepDims).div(Math.max(0, count - (unbiased ? 1 : 0)));
+    }
+
+    /** @return the unbiased standard deviation of all elements */
+    public Tensor std() {
+        return var().sqrt();
+    }
+
+    /**
+     * @param axes dimensions to reduce
+     * @param unbiased divide by {@code N - 1} (true) or {@code N}
+     * @param keepDims keep reduced dimensions with size 1
+     * @return the standard deviation over {@code axes}
+     */
+    public Tensor std(int[] axes, boolean unbiased, boolean keepDims) {
+        return var(axes, unbiased, keepDims).sqrt();
     }
 
     /**

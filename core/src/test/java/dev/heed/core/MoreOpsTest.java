@@ -189,4 +189,18 @@ class MoreOpsTest {
         assertThrows(IllegalArgumentException.class, () -> x.layerNorm(new int[] {3}, null, null, 1e-5));
         assertThrows(IllegalArgumentException.class, () -> x.layerNorm(new int[] {4}, d(new double[] {1, 2}), null, 1e-5));
     }
+
+    @Test
+    void helpersStdAllCloseAndLikes() {
+        Tensor x = d(new double[] {2, 4, 4, 4, 5, 5, 7, 9});
+        // population sd of this classic sample is 2; the unbiased one is sqrt(32 / 7)
+        assertEquals(2.0, x.std(new int[] {0}, false, false).item(), 1e-12);
+        assertEquals(Math.sqrt(32.0 / 7), x.std().item(), 1e-12);
+        assertTrue(x.allClose(x.add(1e-9), 0, 1e-8));
+        assertTrue(!x.allClose(x.add(1e-3), 0, 1e-8));
+        assertTrue(d(new double[] {1, 1}).allClose(Tensor.scalar(DType.FLOAT64, 1), 0, 0));
+        assertArrayEquals(new int[] {8}, Tensor.zerosLike(x).shape());
+        assertEquals(DType.FLOAT64, Tensor.onesLike(x).dtype());
+        assertEquals(8.0, Tensor.onesLike(x).sum().item());
+    }
 }
