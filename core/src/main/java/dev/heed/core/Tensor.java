@@ -53,11 +53,19 @@ public final class Tensor {
     final long[] l;
     final boolean[] bo;
 
+    /** In-place modification count, shared by every view of the same storage. */
+    final int[] version;
+
     boolean requiresGrad;
     Tensor grad;
     Node gradFn;
 
     Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage) {
+        this(dtype, shape, strides, offset, storage, new int[1]);
+    }
+
+    Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage, int[] version) {
+        this.version = version;
         this.dtype = dtype;
         this.shape = shape;
         this.strides = strides;
@@ -112,7 +120,7 @@ public final class Tensor {
     }
 
     Tensor view(int[] newShape, int[] newStrides, int newOffset) {
-        return new Tensor(dtype, newShape, newStrides, newOffset, storage());
+        return new Tensor(dtype, newShape, newStrides, newOffset, storage(), version);
     }
 
     static int checkedNumel(String op, int[] shape) {
@@ -650,6 +658,7 @@ public final class Tensor {
             if (grad.requiresGrad || grad.gradFn != null) {
                 grad = null;
             } else {
+                grad.version[0]++;
                 grad.fillRaw(0);
             }
         }
@@ -711,7 +720,7 @@ public final class Tensor {
 
     static Tensor record(Tensor out, String op, Node.Backward fn, Tensor... inputs) {
         out.requiresGrad = true;
-        out.gradFn = new Node(op, inputs, fn);
+        out.gradFn = new Node(op, inputs, fn, out);
         return out;
     }
 
@@ -1691,7 +1700,7 @@ public final class Tensor {
             return this;
         }
         Tensor src = contiguous ? this : copyOut();
-        Tensor out = new Tensor(dtype, s, Loops.contiguousStrides(s), src.offset, src.storage());
+        Tensor out = new Tensor(dtype, s, Loops.contiguousStrides(s), src.offset, src.storage(), src.version);
         if (tracks(this)) {
             int[] in = shape;
             record(out, "reshape", g -> new Tensor[] {g.reshape(in)}, this);
@@ -3544,7 +3553,9 @@ public final class Tensor {
     // =========================================================================================
 
     private void checkInPlace(String op) {
+        version[0]++;
         if (requiresGrad && GradMode.isEnabled()) {
+            version[0]--;
             throw new IllegalStateException(op + ": this tensor requires grad and grad mode is on, so an in-place "
                     + "change would corrupt the recorded graph; update parameters inside "
                     + "try (NoGrad ng = NoGrad.enter()) { ... }, or work on detach()");
