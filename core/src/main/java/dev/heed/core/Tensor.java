@@ -3073,7 +3073,7 @@ public final class Tensor {
             }
             u[i] = tensors[i].unsqueeze(axis);
         }
-        return concat(axis < 0 ? axis : axis, u);
+        return concat(axis, u);
     }
 
     private static long[] indexValues(String op, Tensor index) {
