@@ -16,7 +16,8 @@ import org.apiguardian.api.API;
  * array of its {@link DType}: {@code float[]}, {@code double[]}, {@code long[]} or
  * {@code boolean[]}. Rank 0 is a scalar. View ops ({@link #reshape} of a contiguous tensor,
  * {@link #transpose}, {@link #permute}, {@link #unsqueeze}, {@link #squeeze}, {@link #expand},
- * {@link #detach}) share storage; every other op returns a new contiguous tensor.
+ * {@link #narrow}, {@link #slice}, {@link #split}, {@link #chunk}, {@link #detach}) share storage
+ * and its in-place version counter; every other op returns a new contiguous tensor.
  *
  * <p><b>Broadcasting</b> follows NumPy: shapes are aligned from the right and each pair of sizes
  * must be equal or one of them 1.
