@@ -2239,7 +2239,7 @@ public final class Tensor {
 
     /**
      * @param other broadcast against this tensor
-     * @return elementwise maximum (on ties the gradient goes to this tensor)
+     * @return elementwise maximum (on ties the gradient is split evenly, as in PyTorch)
      */
     public Tensor maximum(Tensor other) {
         Tensor out = binaryForward("maximum", BinaryOp.MAX, this, other);
@@ -2247,7 +2247,7 @@ public final class Tensor {
             Tensor a = this;
             Tensor b = other;
             record(out, "maximum", g -> {
-                Tensor pick = a.ge(b).to(a.dtype);
+                Tensor pick = a.gt(b).to(a.dtype).add(a.eq(b).to(a.dtype).mul(0.5));
                 return new Tensor[] {
                     a.requiresGrad ? sumTo(g.mul(pick), a.shape) : null,
                     b.requiresGrad ? sumTo(g.mul(pick.rsub(1.0)), b.shape) : null};
@@ -2258,7 +2258,7 @@ public final class Tensor {
 
     /**
      * @param other broadcast against this tensor
-     * @return elementwise minimum (on ties the gradient goes to this tensor)
+     * @return elementwise minimum (on ties the gradient is split evenly, as in PyTorch)
      */
     public Tensor minimum(Tensor other) {
         Tensor out = binaryForward("minimum", BinaryOp.MIN, this, other);
@@ -2266,7 +2266,7 @@ public final class Tensor {
             Tensor a = this;
             Tensor b = other;
             record(out, "minimum", g -> {
-                Tensor pick = a.le(b).to(a.dtype);
+                Tensor pick = a.lt(b).to(a.dtype).add(a.eq(b).to(a.dtype).mul(0.5));
                 return new Tensor[] {
                     a.requiresGrad ? sumTo(g.mul(pick), a.shape) : null,
                     b.requiresGrad ? sumTo(g.mul(pick.rsub(1.0)), b.shape) : null};
