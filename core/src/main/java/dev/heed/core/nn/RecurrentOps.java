@@ -1,8 +1,11 @@
 package dev.heed.core.nn;
 
-import dev.heed.core.CustomOps;
+import dev.heed.core.CustomOp;
 import dev.heed.core.DType;
 import dev.heed.core.Tensor;
+import dev.heed.core.internal.autograd.GradMode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Joins the fused recurrences ({@link RecurrentF32}, {@link RecurrentF64}) to the autograd graph.
@@ -45,15 +48,29 @@ final class RecurrentOps {
 
     private static Tensor[] wire(String name, RecurrentRun run, boolean cell, Tensor... inputs) {
         Parked parked = new Parked();
-        Tensor y = CustomOps.function(name, run.output(), g -> {
+        // CustomOp takes no null inputs: pass the present ones and map the gradients back.
+        List<Integer> present = new ArrayList<>();
+        List<Tensor> given = new ArrayList<>();
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] != null) {
+                present.add(i);
+                given.add(inputs[i]);
+            }
+        }
+        Tensor y = CustomOp.record(name, run.output(), g -> {
             firstOrderOnly(name);
             Tensor gh = parked.hidden;
             Tensor gc = parked.cell;
             parked.hidden = null;
             parked.cell = null;
-            return run.backward(g, gh, gc);
-        }, inputs);
-        Tensor hn = CustomOps.function(name + "_h_n", run.lastHidden(), g -> {
+            Tensor[] all = run.backward(g, gh, gc);
+            Tensor[] out = new Tensor[present.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = all[present.get(i)];
+            }
+            return out;
+        }, given.toArray(new Tensor[0]));
+        Tensor hn = CustomOp.record(name + "_h_n", run.lastHidden(), g -> {
             firstOrderOnly(name);
             parked.hidden = parked.hidden == null ? g : parked.hidden.add(g);
             return new Tensor[] {Tensor.zeros(y.dtype(), y.shape())};
@@ -61,7 +78,7 @@ final class RecurrentOps {
         if (!cell) {
             return new Tensor[] {y, hn};
         }
-        Tensor cn = CustomOps.function(name + "_c_n", run.lastCell(), g -> {
+        Tensor cn = CustomOp.record(name + "_c_n", run.lastCell(), g -> {
             firstOrderOnly(name);
             parked.cell = parked.cell == null ? g : parked.cell.add(g);
             return new Tensor[] {Tensor.zeros(y.dtype(), y.shape())};
@@ -70,7 +87,7 @@ final class RecurrentOps {
     }
 
     private static void firstOrderOnly(String name) {
-        if (CustomOps.gradModeEnabled()) {
+        if (GradMode.isEnabled()) {
             throw new IllegalStateException(name + ": the fused recurrence has a first-order backward only; "
                     + "createGraph = true (higher-order gradients) is not supported through it — unroll the "
                     + "sequence with " + (name.equals("lstm") ? "LSTMCell" : "GRUCell") + " instead, which is "
