@@ -7,6 +7,7 @@ import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.nn.Functional;
+import dev.heed.positional.spi.PositionalScheme;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -22,7 +23,8 @@ import org.apiguardian.api.API;
  *
  * <p><b>Memory-efficient path.</b> When the similarity is a fixed multiple of {@code q·kᵀ}
  * ({@link Similarity#dotProductScale()}, e.g. {@code dot} and {@code scaled-dot}), the weights are
- * not requested, there is no positional score term, the mask is only causal and/or key lengths,
+ * not requested, the positional scheme adds no score term or only a pure bias
+ * ({@link PositionalScheme#isScoreBias()}) and no value term, the mask is only causal and/or key lengths,
  * dropout is off, the dtype is FLOAT32 and no gradient is being recorded, the output comes from a
  * blocked online-softmax kernel that never stores the {@code Tq × Tk} matrix (see
  * {@code docs/attention.md}). It agrees with the plain path within float32 rounding.
@@ -45,7 +47,7 @@ public final class Attention {
      * @return output {@code [B, H, Tq, dv]} (no weights)
      */
     public static AttentionOutput attend(Tensor q, Tensor k, Tensor v, Similarity similarity, AttentionMask mask) {
-        return attend(q, k, v, similarity, mask, null, null, 0.0, null, false, true);
+        return attend(q, k, v, similarity, mask, null, 0, 0, 0.0, null, false, true);
     }
 
     /**
@@ -56,10 +58,10 @@ public final class Attention {
      * @param v values {@code [B, H, Tk, dv]}
      * @param similarity the score function
      * @param mask which keys each query may see
-     * @param scoreTerm differentiable term added to the scores (positional), broadcastable to
-     *     {@code [B, H, Tq, Tk]}, or null
-     * @param valueTerm maps the weights {@code [B, H, Tq, Tk]} to a term added to the output
-     *     {@code [B, H, Tq, dv]} (positional value vectors), or null
+     * @param positional the model's positional scheme whose score and value terms apply here, or
+     *     null; its query/key transform is the caller's job (it must precede caching)
+     * @param layer this attention layer's index for the scheme
+     * @param queryOffset absolute position of the first query (the KV-cache length); keys start at 0
      * @param dropout probability of dropping a weight (0 for none)
      * @param rng generator for the dropout mask; required when {@code dropout > 0}
      * @param needWeights whether to return the weights {@code [B, H, Tq, Tk]}
@@ -68,7 +70,7 @@ public final class Attention {
      * @throws IllegalArgumentException on mismatched shapes or dtypes
      */
     public static AttentionOutput attend(Tensor q, Tensor k, Tensor v, Similarity similarity, AttentionMask mask,
-                                         Tensor scoreTerm, java.util.function.UnaryOperator<Tensor> valueTerm,
+                                         PositionalScheme positional, int layer, int queryOffset,
                                          double dropout, Rng rng, boolean needWeights, boolean allowBlocked) {
         Objects.requireNonNull(similarity, "attend: similarity");
         Objects.requireNonNull(mask, "attend: mask");
@@ -79,19 +81,26 @@ public final class Attention {
         if (dropout > 0 && rng == null) {
             throw new IllegalArgumentException("attend: dropout " + dropout + " needs a generator; pass an Rng");
         }
+        if (queryOffset < 0) {
+            throw new IllegalArgumentException("attend: queryOffset " + queryOffset + " must be >= 0");
+        }
         int b = q.size(0);
         int h = q.size(1);
         int tq = q.size(2);
         int tk = k.size(2);
+        boolean scoreTerm = positional != null && positional.hasScoreTerm();
+        boolean valueTerm = positional != null && positional.hasValueTerm();
         OptionalDouble lin = similarity.dotProductScale();
-        boolean tracking = Autograd.isGradEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad());
-        if (allowBlocked && !needWeights && lin.isPresent() && scoreTerm == null && valueTerm == null
+        boolean tracking = Autograd.isGradEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad()
+                || (scoreTerm && !positional.parameters().isEmpty()));
+        if (allowBlocked && !needWeights && lin.isPresent() && (!scoreTerm || positional.isScoreBias()) && !valueTerm
                 && mask.isStructured() && dropout == 0 && q.dtype() == DType.FLOAT32 && !tracking) {
-            return new AttentionOutput(blocked(q, k, v, lin.getAsDouble(), mask), null, true);
+            return new AttentionOutput(blocked(q, k, v, lin.getAsDouble(), mask,
+                    scoreTerm ? positional : null, layer, queryOffset), null, true);
         }
         Tensor scores = similarity.score(q, k);
-        if (scoreTerm != null) {
-            scores = scores.add(scoreTerm);
+        if (scoreTerm) {
+            scores = positional.addScoreTerm(layer, scores, q, queryOffset, 0);
         }
         Tensor add = mask.toAdditive(b, h, tq, tk, scores.dtype());
         if (add != null) {
@@ -100,8 +109,8 @@ public final class Attention {
         Tensor w = scores.softmax(-1);
         Tensor wd = dropout > 0 ? Functional.dropout(w, dropout, rng) : w;
         Tensor out = wd.matmul(v);
-        if (valueTerm != null) {
-            out = out.add(valueTerm.apply(wd));
+        if (valueTerm) {
+            out = positional.addValueTerm(layer, out, wd, queryOffset, 0);
         }
         return new AttentionOutput(out, needWeights ? w : null, false);
     }
@@ -132,7 +141,8 @@ public final class Attention {
         }
     }
 
-    private static Tensor blocked(Tensor q, Tensor k, Tensor v, double scale, AttentionMask mask) {
+    private static Tensor blocked(Tensor q, Tensor k, Tensor v, double scale, AttentionMask mask,
+                                  PositionalScheme bias, int layer, int queryOffset) {
         int b = q.size(0);
         int h = q.size(1);
         int tq = q.size(2);
@@ -154,7 +164,11 @@ public final class Attention {
         if (mask.isCausal() && tq > tk) {
             throw new IllegalArgumentException("AttentionMask: a causal mask needs Tq <= Tk, got Tq=" + tq + ", Tk=" + tk);
         }
-        FlashAttention fa = new FlashAttention(b * h, tq, tk, d, dv, scale, mask.isCausal(), perSlice);
+        FlashAttention.BiasSource source = null;
+        if (bias != null) {
+            source = (q0, rows) -> bias.scoreBias(layer, DType.FLOAT32, queryOffset + q0, rows, 0, tk).toFloatArray();
+        }
+        FlashAttention fa = new FlashAttention(b * h, tq, tk, d, dv, scale, mask.isCausal(), perSlice, h, source);
         float[] o = new float[b * h * tq * dv];
         float[] lse = new float[b * h * tq];
         fa.forward(q.contiguous().toFloatArray(), k.contiguous().toFloatArray(), v.contiguous().toFloatArray(), o, lse);

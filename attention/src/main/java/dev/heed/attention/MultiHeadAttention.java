@@ -8,6 +8,7 @@ import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.nn.Linear;
 import dev.heed.core.nn.Module;
+import dev.heed.positional.spi.PositionalScheme;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -41,7 +42,8 @@ public final class MultiHeadAttention extends Module {
     private final double dropout;
     private final Rng dropoutRng;
     private final Similarity similarity;
-    private final PositionalHooks positional;
+    private final PositionalScheme positional;
+    private final int layer;
 
     private MultiHeadAttention(Builder b, Rng rng) {
         this.embedDim = b.embedDim;
@@ -60,10 +62,12 @@ public final class MultiHeadAttention extends Module {
         if (sm != null) {
             registerModule("similarity", sm);
         }
-        this.positional = b.positional == null ? PositionalHooks.NONE : b.positional;
-        Module pm = positional.module();
-        if (pm != null) {
-            registerModule("positional", pm);
+        this.positional = b.positional;
+        this.layer = b.layer;
+        if (positional != null && (positional.dims().heads() != heads || positional.dims().headDim() != headDim)) {
+            throw new IllegalArgumentException("MultiHeadAttention: the positional scheme '" + positional.schemeName()
+                    + "' was created for heads=" + positional.dims().heads() + ", headDim=" + positional.dims().headDim()
+                    + " but this layer has heads=" + heads + ", headDim=" + headDim);
         }
         this.dropoutRng = Rng.seeded(rng.nextLong());
     }
@@ -158,19 +162,17 @@ public final class MultiHeadAttention extends Module {
         Tensor q = split(((Linear) submodule("wq")).forward(query), b, tq);
         Tensor k = split(((Linear) submodule("wk")).forward(key), b, tk);
         Tensor v = split(((Linear) submodule("wv")).forward(value), b, tk);
-        Tensor[] qk = positional.rotate(q, k, offset, offset);
-        q = qk[0];
-        k = qk[1];
+        if (positional != null && positional.actsOnQueryKey()) {
+            q = positional.query(layer, q, offset);
+            k = positional.key(layer, k, offset);
+        }
         if (cache != null) {
             cache.append(k, v);
             k = cache.keys();
             v = cache.values();
         }
-        int keysTotal = k.size(2);
-        Tensor scoreTerm = positional.scoreTerm(q, keysTotal, offset);
-        java.util.function.UnaryOperator<Tensor> valueTerm = positional.valueTerm(keysTotal, offset);
         double p = isTraining() ? dropout : 0.0;
-        AttentionOutput o = Attention.attend(q, k, v, similarity, mask, scoreTerm, valueTerm, p, dropoutRng,
+        AttentionOutput o = Attention.attend(q, k, v, similarity, mask, positional, layer, offset, p, dropoutRng,
                 needWeights, true);
         Tensor merged = o.output().permute(0, 2, 1, 3).contiguous().reshape(b, tq, embedDim);
         Tensor out = ((Linear) submodule("wo")).forward(merged);
@@ -210,7 +212,8 @@ public final class MultiHeadAttention extends Module {
         private boolean bias = true;
         private double dropout;
         private SimilarityFactory similarity;
-        private PositionalHooks positional;
+        private PositionalScheme positional;
+        private int layer;
 
         private Builder(int embedDim, int heads) {
             if (embedDim <= 0 || heads <= 0 || embedDim % heads != 0) {
@@ -270,11 +273,21 @@ public final class MultiHeadAttention extends Module {
         }
 
         /**
-         * @param hooks the positional scheme's per-layer hooks (default none)
+         * Uses a model's positional scheme inside this layer: its query/key transform (before the
+         * KV cache), score term and value term. The scheme is not registered as a submodule: its
+         * parameters belong to the model that created it (conventionally under {@code pos}).
+         *
+         * @param scheme the scheme, or null for none (the default)
+         * @param layer this layer's index in {@code [0, scheme.dims().layers())}
          * @return this
          */
-        public Builder positional(PositionalHooks hooks) {
-            this.positional = hooks;
+        public Builder positional(PositionalScheme scheme, int layer) {
+            if (scheme != null && (layer < 0 || layer >= scheme.dims().layers())) {
+                throw new IllegalArgumentException("MultiHeadAttention: layer " + layer + " is outside the scheme's 0 .. "
+                        + (scheme.dims().layers() - 1));
+            }
+            this.positional = scheme;
+            this.layer = layer;
             return this;
         }
 

@@ -75,7 +75,7 @@ class AttentionTest {
         double[] want = loopAttention(q.toDoubleArray(), k.toDoubleArray(), v.toDoubleArray(), b, h, tq, tk, d, dv, true, lengths);
         AttentionMask mask = AttentionMask.causal().and(AttentionMask.keyLengths(lengths));
         try (NoGrad ignored = NoGrad.enter()) {
-            AttentionOutput plain = Attention.attend(q, k, v, scaled(d), mask, null, null, 0, null, false, false);
+            AttentionOutput plain = Attention.attend(q, k, v, scaled(d), mask, null, 0, 0, 0, null, false, false);
             AttentionOutput blocked = Attention.attend(q, k, v, scaled(d), mask);
             assertFalse(plain.blocked());
             assertTrue(blocked.blocked());
@@ -92,7 +92,7 @@ class AttentionTest {
         Tensor v = Tensor.randn(rng, 1, 2, 8, 4);
         double[] want = loopAttention(q.toDoubleArray(), k.toDoubleArray(), v.toDoubleArray(), 1, 2, 3, 8, 4, 4, true, null);
         try (NoGrad ignored = NoGrad.enter()) {
-            assertArrayEquals(want, Attention.attend(q, k, v, scaled(4), AttentionMask.causal(), null, null, 0, null, false, false)
+            assertArrayEquals(want, Attention.attend(q, k, v, scaled(4), AttentionMask.causal(), null, 0, 0, 0, null, false, false)
                     .output().toDoubleArray(), 1e-5);
             assertArrayEquals(want, Attention.attend(q, k, v, scaled(4), AttentionMask.causal()).output().toDoubleArray(), 1e-5);
         }
@@ -107,7 +107,7 @@ class AttentionTest {
         // sequence 1 has no real keys; in sequence 0 query row 1 is forbidden everything by an allowed-mask
         boolean[] allowed = {true, true, true, false, false, false, true, true, true};
         AttentionMask mask = AttentionMask.keyLengths(3, 0).and(AttentionMask.allowed(Tensor.of(allowed, 3, 3)));
-        AttentionOutput o = Attention.attend(q, k, v, scaled(4), mask, null, null, 0, null, true, true);
+        AttentionOutput o = Attention.attend(q, k, v, scaled(4), mask, null, 0, 0, 0, null, true, true);
         double[] out = o.output().toDoubleArray();
         for (double x : out) {
             assertFalse(Double.isNaN(x));
@@ -152,7 +152,7 @@ class AttentionTest {
         Tensor v = Tensor.of(new double[] {1, 0, 0, 1}, 1, 1, 2, 2);
         // equal scores; bias log(3) on key 0 gives weights 3/4, 1/4
         Tensor bias = Tensor.of(new double[] {Math.log(3), 0}, 1, 2);
-        AttentionOutput o = Attention.attend(q, k, v, scaled(2), AttentionMask.additive(bias), null, null, 0, null, true, true);
+        AttentionOutput o = Attention.attend(q, k, v, scaled(2), AttentionMask.additive(bias), null, 0, 0, 0, null, true, true);
         assertArrayEquals(new double[] {0.75, 0.25}, o.weights().toDoubleArray(), 1e-12);
         assertArrayEquals(new double[] {0.75, 0.25}, o.output().toDoubleArray(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> Attention.attend(q, k, v, scaled(2),
@@ -169,9 +169,9 @@ class AttentionTest {
         Tensor v = Tensor.randn(rng, b, h, tk, dv).requiresGrad(true);
         Tensor dO = Tensor.randn(rng, b, h, tq, dv);
         AttentionMask mask = AttentionMask.causal().and(AttentionMask.keyLengths(50));
-        AttentionOutput plain = Attention.attend(q, k, v, scaled(d), mask, null, null, 0, null, false, false);
+        AttentionOutput plain = Attention.attend(q, k, v, scaled(d), mask, null, 0, 0, 0, null, false, false);
         Tensor[] g = Autograd.grad(plain.output().mul(dO).sum(), q, k, v);
-        FlashAttention fa = new FlashAttention(b * h, tq, tk, d, dv, 1 / Math.sqrt(d), true, new int[] {50, 50});
+        FlashAttention fa = new FlashAttention(b * h, tq, tk, d, dv, 1 / Math.sqrt(d), true, new int[] {50, 50}, h, null);
         float[] o = new float[b * h * tq * dv];
         float[] lse = new float[b * h * tq];
         float[] qa = q.toFloatArray();

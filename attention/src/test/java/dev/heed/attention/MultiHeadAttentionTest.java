@@ -9,6 +9,10 @@ import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.attention.internal.Rows;
+import dev.heed.positional.Positionals;
+import dev.heed.positional.spi.PositionalDims;
+import dev.heed.positional.spi.PositionalScheme;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -108,26 +112,30 @@ class MultiHeadAttentionTest {
     }
 
     @Test
-    void kvCacheStepsEqualTheFullSequenceForEverySimilarity() {
-        for (String sim : new String[] {"dot", "scaled-dot", "cosine", "additive"}) {
-            MultiHeadAttention mha = MultiHeadAttention.builder(8, 2).similarity(Similarities.factory(sim)).build(Rng.seeded(9));
-            mha.eval();
-            Tensor x = Tensor.randn(Rng.seeded(10), 2, 7, 8);
-            try (NoGrad ignored = NoGrad.enter()) {
-                float[] full = mha.forward(x, AttentionMask.causal()).toFloatArray();
-                KVCache cache = mha.newCache();
-                float[] steps = new float[full.length];
-                // a prompt of 3 then single steps
-                int[][] chunks = {{0, 3}, {3, 1}, {4, 1}, {5, 2}};
-                for (int[] c : chunks) {
-                    Tensor part = dev.heed.attention.internal.Rows.slice(x, c[0], c[1]);
-                    float[] y = mha.forward(part, AttentionMask.causal(), cache).toFloatArray();
-                    for (int bb = 0; bb < 2; bb++) {
-                        System.arraycopy(y, bb * c[1] * 8, steps, (bb * 7 + c[0]) * 8, c[1] * 8);
+    void kvCacheStepsEqualTheFullSequenceForEverySimilarityAndPositionalScheme() {
+        for (String pos : Positionals.registry().usableNames()) {
+            for (String sim : new String[] {"dot", "scaled-dot", "cosine", "additive"}) {
+                PositionalScheme scheme = Positionals.create(pos, Map.of(), PositionalDims.of(8, 2, 1), Rng.seeded(4));
+                MultiHeadAttention mha = MultiHeadAttention.builder(8, 2).similarity(Similarities.factory(sim))
+                        .positional(scheme, 0).build(Rng.seeded(9));
+                mha.eval();
+                Tensor x = Tensor.randn(Rng.seeded(10), 2, 7, 8);
+                try (NoGrad ignored = NoGrad.enter()) {
+                    float[] full = mha.forward(scheme.embed(x, 0), AttentionMask.causal()).toFloatArray();
+                    KVCache cache = mha.newCache();
+                    float[] steps = new float[full.length];
+                    // a prompt of 3, single steps, then 2 at once
+                    int[][] chunks = {{0, 3}, {3, 1}, {4, 1}, {5, 2}};
+                    for (int[] c : chunks) {
+                        Tensor part = scheme.embed(Rows.slice(x, c[0], c[1]), c[0]);
+                        float[] y = mha.forward(part, AttentionMask.causal(), cache).toFloatArray();
+                        for (int bb = 0; bb < 2; bb++) {
+                            System.arraycopy(y, bb * c[1] * 8, steps, (bb * 7 + c[0]) * 8, c[1] * 8);
+                        }
                     }
+                    assertEquals(7, cache.length());
+                    assertArrayEquals(full, steps, 2e-5f, pos + " / " + sim);
                 }
-                assertEquals(7, cache.length());
-                assertArrayEquals(full, steps, 2e-5f, sim);
             }
         }
     }

@@ -30,6 +30,20 @@ public final class FlashAttention {
     private final float scale;
     private final boolean causal;
     private final int[] keyLengths;
+    private final int heads;
+    private final BiasSource bias;
+
+    /** Supplies an additive score bias for one block of query rows against all keys. */
+    @FunctionalInterface
+    @API(status = API.Status.INTERNAL, since = "0.1")
+    public interface BiasSource {
+        /**
+         * @param q0 first query row of the block (relative to the call)
+         * @param rows rows in the block
+         * @return {@code [heads, rows, Tk]} row-major
+         */
+        float[] block(int q0, int rows);
+    }
 
     /**
      * @param bh batch × heads
@@ -40,8 +54,11 @@ public final class FlashAttention {
      * @param scale score factor
      * @param causal causal mask (bottom-right aligned)
      * @param keyLengths real keys per slice, or null
+     * @param heads heads per batch element (slice s is head s % heads); used with {@code bias}
+     * @param bias additive score bias per block, or null
      */
-    public FlashAttention(int bh, int tq, int tk, int d, int dv, double scale, boolean causal, int[] keyLengths) {
+    public FlashAttention(int bh, int tq, int tk, int d, int dv, double scale, boolean causal, int[] keyLengths,
+                          int heads, BiasSource bias) {
         if (causal && tq > tk) {
             throw new IllegalArgumentException("FlashAttention: causal attention needs Tq <= Tk, got " + tq + " > " + tk);
         }
@@ -56,6 +73,11 @@ public final class FlashAttention {
         this.scale = (float) scale;
         this.causal = causal;
         this.keyLengths = keyLengths == null ? null : keyLengths.clone();
+        this.heads = heads;
+        this.bias = bias;
+        if (heads <= 0 || bh % heads != 0) {
+            throw new IllegalArgumentException("FlashAttention: " + bh + " slices are not a multiple of " + heads + " heads");
+        }
     }
 
     private int keyEnd(int slice, int row) {
@@ -78,94 +100,107 @@ public final class FlashAttention {
      * @param lse log-sum-exp per row, filled
      */
     public void forward(float[] q, float[] k, float[] v, float[] o, float[] lse) {
-        IntStream slices = IntStream.range(0, bh);
-        if (parallel(bh, (long) tq * tk * (d + dv))) {
-            slices = slices.parallel();
+        boolean par = parallel(bh, (long) tq * tk * (d + dv));
+        float[][] kt = new float[bh][];
+        run(par, s -> kt[s] = transpose(k, s * tk * d, tk, d));
+        for (int q0 = 0; q0 < tq; q0 += BQ) {
+            int rows = Math.min(BQ, tq - q0);
+            float[] bb = bias == null ? null : bias.block(q0, rows);
+            int start = q0;
+            run(par, s -> forwardBlock(s, start, rows, q, kt[s], v, o, lse, bb));
         }
-        slices.forEach(s -> forwardSlice(s, q, k, v, o, lse));
     }
 
-    private void forwardSlice(int s, float[] q, float[] k, float[] v, float[] o, float[] lse) {
-        float[] kt = transpose(k, s * tk * d, tk, d);
+    private void run(boolean par, java.util.function.IntConsumer body) {
+        IntStream slices = IntStream.range(0, bh);
+        if (par) {
+            slices = slices.parallel();
+        }
+        slices.forEach(body);
+    }
+
+    private void forwardBlock(int s, int q0, int rows, float[] q, float[] kt, float[] v, float[] o, float[] lse,
+                              float[] bb) {
         float[] sc = new float[BQ * BK];
         float[] m = new float[BQ];
         float[] l = new float[BQ];
-        float[] acc = new float[BQ * dv];
+        float[] acc = new float[rows * dv];
         int qBase = s * tq * d;
         int vBase = s * tk * dv;
-        for (int q0 = 0; q0 < tq; q0 += BQ) {
-            int rows = Math.min(BQ, tq - q0);
-            java.util.Arrays.fill(m, Float.NEGATIVE_INFINITY);
-            java.util.Arrays.fill(l, 0f);
-            java.util.Arrays.fill(acc, 0f);
-            int blockEnd = keyEnd(s, q0 + rows - 1);
-            for (int k0 = 0; k0 < blockEnd; k0 += BK) {
-                int cols = Math.min(BK, blockEnd - k0);
-                scores(q, qBase, q0, rows, kt, k0, cols, sc);
-                for (int r = 0; r < rows; r++) {
-                    int end = keyEnd(s, q0 + r) - k0;
-                    int so = r * BK;
-                    float mx = m[r];
-                    for (int c = 0; c < cols; c++) {
-                        if (c >= end) {
-                            sc[so + c] = Float.NEGATIVE_INFINITY;
-                        } else if (sc[so + c] > mx) {
-                            mx = sc[so + c];
-                        }
+        int bBase = (s % heads) * rows * tk;
+        java.util.Arrays.fill(m, Float.NEGATIVE_INFINITY);
+        int blockEnd = keyEnd(s, q0 + rows - 1);
+        for (int k0 = 0; k0 < blockEnd; k0 += BK) {
+            int cols = Math.min(BK, blockEnd - k0);
+            scores(q, qBase, q0, rows, kt, k0, cols, sc, bb, bBase);
+            for (int r = 0; r < rows; r++) {
+                int end = keyEnd(s, q0 + r) - k0;
+                int so = r * BK;
+                float mx = m[r];
+                for (int c = 0; c < cols; c++) {
+                    if (c >= end) {
+                        sc[so + c] = Float.NEGATIVE_INFINITY;
+                    } else if (sc[so + c] > mx) {
+                        mx = sc[so + c];
                     }
-                    if (mx == Float.NEGATIVE_INFINITY) {
-                        continue;
+                }
+                if (mx == Float.NEGATIVE_INFINITY) {
+                    continue;
+                }
+                float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m[r] - mx);
+                m[r] = mx;
+                float sum = 0f;
+                for (int c = 0; c < cols; c++) {
+                    float p = c >= end ? 0f : (float) Math.exp(sc[so + c] - mx);
+                    sc[so + c] = p;
+                    sum += p;
+                }
+                l[r] = l[r] * corr + sum;
+                int ao = r * dv;
+                if (corr != 1f) {
+                    for (int x = 0; x < dv; x++) {
+                        acc[ao + x] *= corr;
                     }
-                    float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m[r] - mx);
-                    m[r] = mx;
-                    float sum = 0f;
-                    for (int c = 0; c < cols; c++) {
-                        float p = c >= end ? 0f : (float) Math.exp(sc[so + c] - mx);
-                        sc[so + c] = p;
-                        sum += p;
-                    }
-                    l[r] = l[r] * corr + sum;
-                    int ao = r * dv;
-                    if (corr != 1f) {
+                }
+                for (int c = 0; c < cols; c++) {
+                    float p = sc[so + c];
+                    if (p != 0f) {
+                        int vo = vBase + (k0 + c) * dv;
                         for (int x = 0; x < dv; x++) {
-                            acc[ao + x] *= corr;
-                        }
-                    }
-                    for (int c = 0; c < cols; c++) {
-                        float p = sc[so + c];
-                        if (p != 0f) {
-                            int vo = vBase + (k0 + c) * dv;
-                            for (int x = 0; x < dv; x++) {
-                                acc[ao + x] += p * v[vo + x];
-                            }
+                            acc[ao + x] += p * v[vo + x];
                         }
                     }
                 }
             }
-            for (int r = 0; r < rows; r++) {
-                int oo = (s * tq + q0 + r) * dv;
-                if (l[r] == 0f) {
-                    for (int x = 0; x < dv; x++) {
-                        o[oo + x] = 0f;
-                    }
-                    lse[s * tq + q0 + r] = Float.NEGATIVE_INFINITY;
-                } else {
-                    float inv = 1f / l[r];
-                    for (int x = 0; x < dv; x++) {
-                        o[oo + x] = acc[r * dv + x] * inv;
-                    }
-                    lse[s * tq + q0 + r] = m[r] + (float) Math.log(l[r]);
+        }
+        for (int r = 0; r < rows; r++) {
+            int oo = (s * tq + q0 + r) * dv;
+            if (l[r] == 0f) {
+                for (int x = 0; x < dv; x++) {
+                    o[oo + x] = 0f;
                 }
+                lse[s * tq + q0 + r] = Float.NEGATIVE_INFINITY;
+            } else {
+                float inv = 1f / l[r];
+                for (int x = 0; x < dv; x++) {
+                    o[oo + x] = acc[r * dv + x] * inv;
+                }
+                lse[s * tq + q0 + r] = m[r] + (float) Math.log(l[r]);
             }
         }
     }
 
-    /** sc[r, c] = scale · q[q0 + r] · k[k0 + c] for r < rows, c < cols (kt is k transposed [d, tk]). */
-    private void scores(float[] q, int qBase, int q0, int rows, float[] kt, int k0, int cols, float[] sc) {
+    /** sc[r, c] = scale · q[q0 + r] · k[k0 + c] (+ bias) for r < rows, c < cols (kt is k transposed [d, tk]). */
+    private void scores(float[] q, int qBase, int q0, int rows, float[] kt, int k0, int cols, float[] sc,
+                        float[] bb, int bBase) {
         for (int r = 0; r < rows; r++) {
             int so = r * BK;
-            for (int c = 0; c < cols; c++) {
-                sc[so + c] = 0f;
+            if (bb == null) {
+                for (int c = 0; c < cols; c++) {
+                    sc[so + c] = 0f;
+                }
+            } else {
+                System.arraycopy(bb, bBase + r * tk + k0, sc, so, cols);
             }
             int qo = qBase + (q0 + r) * d;
             for (int x = 0; x < d; x++) {
@@ -204,79 +239,82 @@ public final class FlashAttention {
      */
     public void backward(float[] q, float[] k, float[] v, float[] o, float[] lse, float[] dO,
                          float[] dq, float[] dk, float[] dvOut) {
-        IntStream slices = IntStream.range(0, bh);
-        if (parallel(bh, (long) tq * tk * (d + dv))) {
-            slices = slices.parallel();
+        boolean par = parallel(bh, (long) tq * tk * (d + dv));
+        float[][] kt = new float[bh][];
+        float[][] vt = new float[bh][];
+        run(par, s -> {
+            kt[s] = transpose(k, s * tk * d, tk, d);
+            vt[s] = transpose(v, s * tk * dv, tk, dv);
+            java.util.Arrays.fill(dq, s * tq * d, (s + 1) * tq * d, 0f);
+            java.util.Arrays.fill(dk, s * tk * d, (s + 1) * tk * d, 0f);
+            java.util.Arrays.fill(dvOut, s * tk * dv, (s + 1) * tk * dv, 0f);
+        });
+        for (int q0 = 0; q0 < tq; q0 += BQ) {
+            int rows = Math.min(BQ, tq - q0);
+            float[] bb = bias == null ? null : bias.block(q0, rows);
+            int start = q0;
+            run(par, s -> backwardBlock(s, start, rows, q, k, kt[s], vt[s], o, lse, dO, dq, dk, dvOut, bb));
         }
-        slices.forEach(s -> backwardSlice(s, q, k, v, o, lse, dO, dq, dk, dvOut));
     }
 
-    private void backwardSlice(int s, float[] q, float[] k, float[] v, float[] o, float[] lse, float[] dO,
-                               float[] dq, float[] dk, float[] dvOut) {
-        float[] kt = transpose(k, s * tk * d, tk, d);
-        float[] vt = transpose(v, s * tk * dv, tk, dv);
+    private void backwardBlock(int s, int q0, int rows, float[] q, float[] k, float[] kt, float[] vt, float[] o,
+                               float[] lse, float[] dO, float[] dq, float[] dk, float[] dvOut, float[] bb) {
         float[] p = new float[BQ * BK];
         float[] dp = new float[BQ * BK];
         float[] delta = new float[BQ];
         int qBase = s * tq * d;
         int kBase = s * tk * d;
         int vBase = s * tk * dv;
-        java.util.Arrays.fill(dq, qBase, qBase + tq * d, 0f);
-        java.util.Arrays.fill(dk, kBase, kBase + tk * d, 0f);
-        java.util.Arrays.fill(dvOut, vBase, vBase + tk * dv, 0f);
-        for (int q0 = 0; q0 < tq; q0 += BQ) {
-            int rows = Math.min(BQ, tq - q0);
-            for (int r = 0; r < rows; r++) {
-                int oo = (s * tq + q0 + r) * dv;
-                float sum = 0f;
-                for (int x = 0; x < dv; x++) {
-                    sum += dO[oo + x] * o[oo + x];
-                }
-                delta[r] = sum;
+        for (int r = 0; r < rows; r++) {
+            int oo = (s * tq + q0 + r) * dv;
+            float sum = 0f;
+            for (int x = 0; x < dv; x++) {
+                sum += dO[oo + x] * o[oo + x];
             }
-            int blockEnd = keyEnd(s, q0 + rows - 1);
-            for (int k0 = 0; k0 < blockEnd; k0 += BK) {
-                int cols = Math.min(BK, blockEnd - k0);
-                scores(q, qBase, q0, rows, kt, k0, cols, p);
-                for (int r = 0; r < rows; r++) {
-                    int end = keyEnd(s, q0 + r) - k0;
-                    float lr = lse[s * tq + q0 + r];
-                    int so = r * BK;
-                    for (int c = 0; c < cols; c++) {
-                        p[so + c] = (c >= end || lr == Float.NEGATIVE_INFINITY) ? 0f : (float) Math.exp(p[so + c] - lr);
-                        dp[so + c] = 0f;
-                    }
-                    // dV[j] += P[r, j] dO[r]; dP[r, j] = dO[r] · V[j]
-                    int oo = (s * tq + q0 + r) * dv;
-                    for (int c = 0; c < cols; c++) {
-                        float pc = p[so + c];
-                        if (pc != 0f) {
-                            int vo = vBase + (k0 + c) * dv;
-                            for (int x = 0; x < dv; x++) {
-                                dvOut[vo + x] += pc * dO[oo + x];
-                            }
+            delta[r] = sum;
+        }
+        int blockEnd = keyEnd(s, q0 + rows - 1);
+        for (int k0 = 0; k0 < blockEnd; k0 += BK) {
+            int cols = Math.min(BK, blockEnd - k0);
+            scores(q, qBase, q0, rows, kt, k0, cols, p, bb, (s % heads) * rows * tk);
+            for (int r = 0; r < rows; r++) {
+                int end = keyEnd(s, q0 + r) - k0;
+                float lr = lse[s * tq + q0 + r];
+                int so = r * BK;
+                for (int c = 0; c < cols; c++) {
+                    p[so + c] = (c >= end || lr == Float.NEGATIVE_INFINITY) ? 0f : (float) Math.exp(p[so + c] - lr);
+                    dp[so + c] = 0f;
+                }
+                // dV[j] += P[r, j] dO[r]; dP[r, j] = dO[r] · V[j]
+                int oo = (s * tq + q0 + r) * dv;
+                for (int c = 0; c < cols; c++) {
+                    float pc = p[so + c];
+                    if (pc != 0f) {
+                        int vo = vBase + (k0 + c) * dv;
+                        for (int x = 0; x < dv; x++) {
+                            dvOut[vo + x] += pc * dO[oo + x];
                         }
                     }
-                    for (int x = 0; x < dv; x++) {
-                        float g = dO[oo + x];
-                        int vto = x * tk + k0;
-                        for (int c = 0; c < cols; c++) {
-                            dp[so + c] += g * vt[vto + c];
-                        }
-                    }
-                    // dS = P (dP - delta), already times scale for dQ/dK
+                }
+                for (int x = 0; x < dv; x++) {
+                    float g = dO[oo + x];
+                    int vto = x * tk + k0;
                     for (int c = 0; c < cols; c++) {
-                        dp[so + c] = p[so + c] * (dp[so + c] - delta[r]) * scale;
+                        dp[so + c] += g * vt[vto + c];
                     }
-                    int qo = qBase + (q0 + r) * d;
-                    for (int c = 0; c < cols; c++) {
-                        float ds = dp[so + c];
-                        if (ds != 0f) {
-                            int ko = kBase + (k0 + c) * d;
-                            for (int x = 0; x < d; x++) {
-                                dq[qo + x] += ds * k[ko + x];
-                                dk[ko + x] += ds * q[qo + x];
-                            }
+                }
+                // dS = P (dP - delta), already times scale for dQ/dK
+                for (int c = 0; c < cols; c++) {
+                    dp[so + c] = p[so + c] * (dp[so + c] - delta[r]) * scale;
+                }
+                int qo = qBase + (q0 + r) * d;
+                for (int c = 0; c < cols; c++) {
+                    float ds = dp[so + c];
+                    if (ds != 0f) {
+                        int ko = kBase + (k0 + c) * d;
+                        for (int x = 0; x < d; x++) {
+                            dq[qo + x] += ds * k[ko + x];
+                            dk[ko + x] += ds * q[qo + x];
                         }
                     }
                 }
