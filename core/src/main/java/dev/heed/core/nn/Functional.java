@@ -4,6 +4,7 @@ import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.internal.TensorInternals;
+import dev.heed.core.internal.autograd.GradMode;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -55,6 +56,9 @@ public final class Functional {
      * @return GELU(x)
      */
     public static Tensor gelu(Tensor x) {
+        if (!(x.requiresGrad() && GradMode.isEnabled())) {
+            return geluNoGrad(x);
+        }
         // Phi(x) = m + s * c, where c = Q(|x|) = erfc(z) / 2 with z = |x| / sqrt 2 is the upper
         // tail, m = 1 and s = -1 for x >= 0, m = 0 and s = +1 for x < 0 (piecewise constants).
         Tensor[] ms = signMasks(x);
@@ -68,6 +72,40 @@ public final class Functional {
         Tensor c = t.mul(poly.sub(z.mul(z)).exp()).mul(0.5);
         Tensor phi = c.mul(ms[1]).add(ms[0]);
         return x.mul(phi);
+    }
+
+    /** Upper normal tail Q(a) = erfc(a / sqrt 2) / 2 for a >= 0, same fit as the differentiable path. */
+    private static double upperTail(double a) {
+        double z = a * SQRT1_2;
+        double t = 1 / (1 + 0.5 * z);
+        double poly = ERFC[ERFC.length - 1] * t;
+        for (int i = ERFC.length - 2; i >= 1; i--) {
+            poly = (poly + ERFC[i]) * t;
+        }
+        poly += ERFC[0];
+        return 0.5 * t * Math.exp(poly - z * z);
+    }
+
+    /** One pass without a graph (inference): same values as the composed path up to rounding. */
+    private static Tensor geluNoGrad(Tensor x) {
+        double[] v = x.toDoubleArray();
+        int[] shape = x.shape();
+        if (x.dtype() == DType.FLOAT32) {
+            float[] out = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                double c = upperTail(Math.abs(v[i]));
+                out[i] = (float) (v[i] * (v[i] >= 0 ? 1 - c : c));
+            }
+            return TensorInternals.wrap(out, shape);
+        }
+        if (x.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("gelu: input must be FLOAT32 or FLOAT64, got " + x.dtype());
+        }
+        for (int i = 0; i < v.length; i++) {
+            double c = upperTail(Math.abs(v[i]));
+            v[i] = v[i] * (v[i] >= 0 ? 1 - c : c);
+        }
+        return TensorInternals.wrap(v, shape);
     }
 
     private static Tensor[] signMasks(Tensor x) {
