@@ -80,7 +80,7 @@ public final class RecurrenceStudy {
         int heads = 4;
         int tokens = 4096;
         int[] lengths = {64, 128, 256, 512, 1024, 2048, 4096};
-        Mixer[] kinds = {Mixer.TRANSFORMER, Mixer.LSTM, Mixer.GRU};
+        Mixer[] kinds = {Mixer.TRANSFORMER, Mixer.MINI, Mixer.LSTM, Mixer.GRU};
         double[][] tps = new double[kinds.length][lengths.length];
         double[][] ms = new double[kinds.length][lengths.length];
         md.append("## Part 1: training throughput (forward + backward), d_model = ").append(d)
@@ -121,14 +121,14 @@ public final class RecurrenceStudy {
         for (int m = 0; m < kinds.length; m++) {
             md.append(' ').append(kinds[m].label()).append(" (").append(params[m]).append(" params) ms | tokens/s |");
         }
-        md.append(" LSTM / transformer |\n|---|---|");
-        md.append("---|---|".repeat(kinds.length)).append("---|\n");
+        md.append(" LSTM / transformer block | LSTM / minimal block |\n|---|---|");
+        md.append("---|---|".repeat(kinds.length)).append("---|---|\n");
         for (int li = 0; li < lengths.length; li++) {
             md.append("| ").append(lengths[li]).append(" | ").append(tokens / lengths[li]).append(" |");
             for (int m = 0; m < kinds.length; m++) {
                 md.append(String.format(Locale.ROOT, " %.1f | %.0f |", ms[m][li], tps[m][li]));
             }
-            md.append(String.format(Locale.ROOT, " %.2f |%n", tps[1][li] / tps[0][li]));
+            md.append(String.format(Locale.ROOT, " %.2f | %.2f |%n", tps[2][li] / tps[0][li], tps[2][li] / tps[1][li]));
         }
         md.append('\n');
         Files.writeString(out.resolve("throughput.csv"), csv.toString(), StandardCharsets.UTF_8);
@@ -261,7 +261,8 @@ public final class RecurrenceStudy {
     private static void sweep(Path out, StringBuilder md, String name, String title, String xLabel, int[] xs,
             java.util.function.IntFunction<Task> tasks, boolean xIsSteps, int d, int heads, int steps, int batch, double lr,
             int seeds) throws IOException {
-        Mixer[] kinds = {Mixer.TRANSFORMER, Mixer.LSTM};
+        Mixer[] kinds = Arrays.stream(System.getProperty("study.mixers", "TRANSFORMER,LSTM").split(","))
+                .map(Mixer::valueOf).toArray(Mixer[]::new);
         double[][] accMean = new double[kinds.length][xs.length];
         double[][] accStd = new double[kinds.length][xs.length];
         double[][] secs = new double[kinds.length][xs.length];
@@ -388,7 +389,7 @@ public final class RecurrenceStudy {
 
     private static void recall(Path out, StringBuilder md, int seeds) throws IOException {
         int d = Integer.getInteger("study.d", 32);
-        int steps = Integer.getInteger("study.steps", 300);
+        int steps = Integer.getInteger("study.steps", 400);
         int batch = 32;
         int[] distances = Arrays.stream(System.getProperty("study.distances", "4,16,64").split(","))
                 .mapToInt(Integer::parseInt).toArray();
@@ -456,7 +457,7 @@ public final class RecurrenceStudy {
         int batch = 16;
         int len = Integer.getInteger("study.len", 64);
         double noise = 0.1;
-        int[] budgets = Arrays.stream(System.getProperty("study.budgets", "50,100,200,400").split(","))
+        int[] budgets = Arrays.stream(System.getProperty("study.budgets", "25,50,100,200,400").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         md.append("## Part 3: local pattern under noise (XOR of neighbouring bits)\n\n")
                 .append(String.format(Locale.ROOT, "Sequences of %d random bits; target at t = x[t-1] xor x[t]; training "

@@ -4,6 +4,7 @@ import dev.heed.attention.AttentionMask;
 import dev.heed.attention.Similarities;
 import dev.heed.attention.model.TransformerBlock;
 import dev.heed.attention.model.TransformerConfig;
+import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.nn.Activation;
@@ -16,6 +17,8 @@ import dev.heed.core.nn.MLP;
 import dev.heed.core.nn.Module;
 import dev.heed.core.nn.Sequential;
 import dev.heed.core.nn.UnaryModule;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The models of the attention-vs-recurrence study: sequence mixers (a minimal transformer block,
@@ -72,13 +75,74 @@ final class StudyModels {
         }
     }
 
+    /**
+     * A minimal pre-LayerNorm transformer block written from core ops for this study, as a second
+     * reference next to the attention module's {@link Block}: causal multi-head scaled-dot
+     * self-attention with q/k/v/out projections (bias), then an MLP d-4d-d with ReLU (the original
+     * transformer's choice; core's composed GELU costs ~15x a ReLU pass on this machine and would
+     * dominate the block's time), each with a residual connection. Plain (materialised) attention: the [B, heads, T, T] scores are
+     * stored for the backward pass.
+     */
+    static final class MiniBlock extends UnaryModule {
+        private final int d;
+        private final int heads;
+        private final LayerNorm ln1;
+        private final LayerNorm ln2;
+        private final Linear wq;
+        private final Linear wk;
+        private final Linear wv;
+        private final Linear wo;
+        private final MLP mlp;
+        private final Map<Integer, Tensor> masks = new HashMap<>();
+
+        MiniBlock(int d, int heads, Rng rng) {
+            this.d = d;
+            this.heads = heads;
+            ln1 = registerModule("ln1", new LayerNorm(d));
+            wq = registerModule("wq", new Linear(d, d, rng));
+            wk = registerModule("wk", new Linear(d, d, rng));
+            wv = registerModule("wv", new Linear(d, d, rng));
+            wo = registerModule("wo", new Linear(d, d, rng));
+            ln2 = registerModule("ln2", new LayerNorm(d));
+            mlp = registerModule("mlp", new MLP(new int[] {d, 4 * d, d}, Activation.RELU, rng));
+        }
+
+        private Tensor causalMask(int t, DType dtype) {
+            return masks.computeIfAbsent(t, n -> {
+                float[] m = new float[n * n];
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        m[i * n + j] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+                return Tensor.of(m, n, n);
+            }).to(dtype);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            int b = x.size(0);
+            int t = x.size(1);
+            int dh = d / heads;
+            Tensor h = ln1.forward(x);
+            Tensor q = wq.forward(h).reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor k = wk.forward(h).reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor v = wv.forward(h).reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor s = q.matmul(k.mT()).mul(1.0 / Math.sqrt(dh)).add(causalMask(t, x.dtype()));
+            Tensor a = s.softmax(-1).matmul(v).permute(0, 2, 1, 3).reshape(b, t, d);
+            Tensor y = x.add(wo.forward(a));
+            return y.add(mlp.forward(ln2.forward(y)));
+        }
+    }
+
     /** Which sequence mixer a model uses. */
     enum Mixer {
-        TRANSFORMER, LSTM, GRU;
+        TRANSFORMER, MINI, LSTM, GRU;
 
         String label() {
             return switch (this) {
                 case TRANSFORMER -> "transformer block";
+                case MINI -> "minimal block";
                 case LSTM -> "LSTM";
                 case GRU -> "GRU";
             };
@@ -102,6 +166,12 @@ final class StudyModels {
                 }
                 yield seq;
             }
+            case MINI -> {
+                if (layers != 1) {
+                    throw new IllegalArgumentException("minimal block: one layer only");
+                }
+                yield new MiniBlock(d, heads, rng);
+            }
             case LSTM -> new LSTM(d, mixerWidth(kind, d, layers), layers, true, 0.0, rng);
             case GRU -> new GRU(d, mixerWidth(kind, d, layers), layers, true, 0.0, rng);
         };
@@ -111,7 +181,7 @@ final class StudyModels {
     static int mixerWidth(Mixer kind, int d, int layers) {
         long target = layers * blockParams(d);
         return switch (kind) {
-            case TRANSFORMER -> d;
+            case TRANSFORMER, MINI -> d;
             case LSTM -> matchedHidden(4, d, layers, target);
             case GRU -> matchedHidden(3, d, layers, target);
         };
@@ -143,7 +213,7 @@ final class StudyModels {
         /** @return features [B, T, w] before the head */
         Tensor features(Tensor tokens) {
             Tensor x = emb.forward(tokens);
-            if (kind == Mixer.TRANSFORMER) {
+            if (kind == Mixer.TRANSFORMER || kind == Mixer.MINI) {
                 x = x.add(sinusoidal(tokens.size(1), d));
             }
             return norm.forward(mixer.forward(x));
