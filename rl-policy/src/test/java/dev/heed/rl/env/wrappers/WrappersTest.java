@@ -37,6 +37,21 @@ class WrappersTest {
     }
 
     @Test
+    void stateAccessGoesThroughWrappers() {
+        TimeLimit env = new TimeLimit(new CartPole(), 2);
+        RecordEpisodeStatistics outer = new RecordEpisodeStatistics(env);
+        outer.reset(0);
+        outer.step(1);
+        outer.resetToState(new double[] {0.1, 0, 0, 0});
+        assertEquals(0, env.elapsedSteps(), "resetToState restarts the time limit");
+        assertArrayEquals(new double[] {0.1, 0, 0, 0}, outer.state(), 0.0);
+        assertTrue(outer.unwrapped() instanceof CartPole);
+        assertFalse(outer.step(0).truncated());
+        assertTrue(outer.step(0).truncated());
+        assertEquals(2, outer.lastEpisode().length());
+    }
+
+    @Test
     void timeLimitKeepsTerminationWhenBothHappen() {
         TimeLimit env = new TimeLimit(new CartPole(), 1);
         env.resetToState(new double[] {2.45, 0, 0, 0});
