@@ -1,5 +1,6 @@
 package dev.heed.rl.env.wrappers;
 
+import dev.heed.rl.env.TimeLimit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
