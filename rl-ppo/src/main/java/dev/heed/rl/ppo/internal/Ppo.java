@@ -44,6 +44,8 @@ public final class Ppo implements PolicyOptimizer {
     private Rng rng;
     private Adam adam;
     private List<Tensor> params;
+    private FusedActorCritic fused;
+    private boolean allowFused = true;
     private long nUpdates;
 
     /**
@@ -81,11 +83,30 @@ public final class Ppo implements PolicyOptimizer {
         this.rng = Objects.requireNonNull(rng, "rng");
         this.params = policy.parameters();
         this.adam = new Adam(params, Adam.config().lr(s.learningRate()).eps(s.adamEps()));
-        if (klPenalty) {
+        this.fused = allowFused && FusedActorCritic.supports(policy) ? new FusedActorCritic(policy) : null;
+        if (klPenalty && fused == null) {
             // A frozen copy gives π_old(·|s) for any minibatch; its initial weights are overwritten.
             oldPolicy = ActorCritic.create(policy.observationSpace(), policy.actionSpace(), policy.config(),
                     Rng.seeded(0));
         }
+    }
+
+    /**
+     * Chooses between the fused loss/gradient path and the autograd path (for tests); call before
+     * {@link #attach}.
+     *
+     * @param allow whether the fused path may be used when the policy supports it
+     */
+    void allowFusedPath(boolean allow) {
+        if (policy != null) {
+            throw new IllegalStateException(name() + ": choose the path before attach");
+        }
+        this.allowFused = allow;
+    }
+
+    /** @return whether updates run on the fused path */
+    boolean usesFusedPath() {
+        return fused != null;
     }
 
     private String name() {
@@ -107,6 +128,9 @@ public final class Ppo implements PolicyOptimizer {
         double lr = s.linearLearningRate() ? s.learningRate() * remaining : s.learningRate();
         double clip = s.linearClipRange() ? s.clipRange() * remaining : s.clipRange();
         adam.setLr(lr);
+        if (fused != null) {
+            return updateFused(batch, lr, clip);
+        }
         if (klPenalty) {
             oldPolicy.loadParameters(policy.namedParameters());
         }
@@ -192,16 +216,20 @@ public final class Ppo implements PolicyOptimizer {
             st.put("clip_fraction", clipSum / Math.max(1, nKl));
         }
         st.put("loss", lastLoss);
+        return finishStats(st, batch, lr, clip, stoppedEarly, klPenalty ? meanKl(batch) : Double.NaN);
+    }
+
+    private Map<String, Double> finishStats(Map<String, Double> st, RolloutBatch batch, double lr, double clip,
+            boolean stoppedEarly, double klAfter) {
         st.put("explained_variance", batch.explainedVariance());
         st.put("n_updates", (double) nUpdates);
         st.put("clip_range", clip);
         st.put("learning_rate", lr);
         st.put("early_stop", stoppedEarly ? 1.0 : 0.0);
         if (klPenalty) {
-            double d = meanKl(batch);
-            st.put("kl", d);
+            st.put("kl", klAfter);
             st.put("kl_beta_used", beta.beta());
-            st.put("kl_beta", beta.update(d));
+            st.put("kl_beta", beta.update(klAfter));
         }
         Tensor ls = policy.namedParameters().get("log_std");
         if (ls != null) {
@@ -213,6 +241,122 @@ public final class Ppo implements PolicyOptimizer {
             st.put("std", m / v.length);
         }
         return st;
+    }
+
+    private Map<String, Double> updateFused(RolloutBatch batch, double lr, double clip) {
+        int n = batch.size();
+        int od = policy.observationDim();
+        int ad = policy.actionDim();
+        float[] obs = batch.observations().toFloatArray();
+        double[] act = batch.actions().toDoubleArray();
+        double[] oldLp = batch.oldLogProbs().toDoubleArray();
+        double[] adv = batch.advantageArray();
+        double[] ret = batch.returnArray();
+        double[] oldV = batch.valueArray();
+        int ho = fused.headOut();
+        float[] oldOut = null;
+        float[] oldLs = null;
+        if (klPenalty) {
+            oldOut = fused.forward(obs, n, false).out;
+            oldLs = fused.logStd() == null ? null : fused.logStd().toFloatArray();
+        }
+        FusedPpoLoss lossFn = new FusedPpoLoss();
+        double pgSum = 0;
+        double vSum = 0;
+        double entSum = 0;
+        double klSum = 0;
+        double clipSum = 0;
+        double lastLoss = Double.NaN;
+        int nMb = 0;
+        int nKl = 0;
+        boolean stoppedEarly = false;
+        int epochsRun = 0;
+        double betaNow = klPenalty ? beta.beta() : Double.NaN;
+        outer:
+        for (int epoch = 0; epoch < s.nEpochs(); epoch++) {
+            epochsRun++;
+            int[] perm = rng.permutation(n); // the same draws as RolloutBatch.minibatches
+            for (int start = 0; start < n; start += s.batchSize()) {
+                int b = Math.min(n, start + s.batchSize()) - start;
+                float[] xb = new float[b * od];
+                double[] ab = new double[b * ad];
+                double[] lpb = new double[b];
+                double[] advb = new double[b];
+                double[] retb = new double[b];
+                double[] vb = new double[b];
+                float[] oob = klPenalty ? new float[b * ho] : null;
+                for (int r = 0; r < b; r++) {
+                    int i = perm[start + r];
+                    System.arraycopy(obs, i * od, xb, r * od, od);
+                    System.arraycopy(act, i * ad, ab, r * ad, ad);
+                    lpb[r] = oldLp[i];
+                    advb[r] = adv[i];
+                    retb[r] = ret[i];
+                    vb[r] = oldV[i];
+                    if (oob != null) {
+                        System.arraycopy(oldOut, i * ho, oob, r * ho, ho);
+                    }
+                }
+                if (s.normalizeAdvantage() && b > 1) {
+                    normalizeInPlace(advb);
+                }
+                FusedActorCritic.Pass p = fused.forward(xb, b, true);
+                float[] ls = fused.logStd() == null ? null : fused.logStd().toFloatArray();
+                lossFn.compute(p.out, ls, p.values, ab, lpb, advb, retb, vb, oob, oldLs, clip, betaNow, s.clipRangeVf(),
+                        s.entCoef(), s.vfCoef());
+                klSum += lossFn.approxKl;
+                clipSum += lossFn.clipFraction;
+                nKl++;
+                if (s.targetKl() > 0 && lossFn.approxKl > 1.5 * s.targetKl()) {
+                    stoppedEarly = true;
+                    break outer;
+                }
+                fused.backward(p, lossFn.dOut, lossFn.dValues, lossFn.dLogStd);
+                GradClip.clipGradNorm(params, s.maxGradNorm());
+                adam.step();
+                pgSum += lossFn.policyLoss;
+                vSum += lossFn.valueLoss;
+                entSum += lossFn.entropyLoss;
+                lastLoss = lossFn.loss;
+                nMb++;
+            }
+        }
+        nUpdates += epochsRun;
+        adam.zeroGrad();
+        Map<String, Double> st = new LinkedHashMap<>();
+        st.put("entropy_loss", entSum / Math.max(1, nMb));
+        st.put("entropy", -entSum / Math.max(1, nMb));
+        st.put("policy_gradient_loss", pgSum / Math.max(1, nMb));
+        st.put("value_loss", vSum / Math.max(1, nMb));
+        st.put("approx_kl", klSum / Math.max(1, nKl));
+        if (!klPenalty) {
+            st.put("clip_fraction", clipSum / Math.max(1, nKl));
+        }
+        st.put("loss", lastLoss);
+        double klAfter = Double.NaN;
+        if (klPenalty) {
+            float[] newOut = fused.forward(obs, n, false).out;
+            float[] newLs = fused.logStd() == null ? null : fused.logStd().toFloatArray();
+            klAfter = FusedPpoLoss.meanKl(oldOut, oldLs, newOut, newLs, n);
+        }
+        return finishStats(st, batch, lr, clip, stoppedEarly, klAfter);
+    }
+
+    /** SB3's per-minibatch normalisation {@code (A − mean) / (std + 1e-8)}, unbiased std. */
+    static void normalizeInPlace(double[] a) {
+        double mean = 0;
+        for (double x : a) {
+            mean += x;
+        }
+        mean /= a.length;
+        double ss = 0;
+        for (double x : a) {
+            ss += (x - mean) * (x - mean);
+        }
+        double std = Math.sqrt(ss / (a.length - 1));
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (a[i] - mean) / (std + 1e-8);
+        }
     }
 
     private double meanKl(RolloutBatch batch) {
