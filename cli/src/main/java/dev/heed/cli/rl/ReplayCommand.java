@@ -10,7 +10,7 @@ import dev.heed.rl.env.Envs;
 import dev.heed.rl.env.SimulatorEnv;
 import dev.heed.rl.env.Space;
 import dev.heed.rl.env.Step;
-import dev.heed.rl.env.wrappers.TimeLimit;
+import dev.heed.rl.env.TimeLimit;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -159,7 +159,7 @@ public abstract class Progress implements AutoCloseable {
 
         @Override
         public void message(String message) {
-            pb.setExtraMessage(message == null ? "" : message);
+            pb.setExtraMessage(message == null || message.isEmpty() ? "" : " " + message);
         }
 
         @Override
@@ -232,7 +232,8 @@ public abstract class Progress implements AutoCloseable {
             if (last) {
                 sb.append(", done");
             } else if (total > 0 && done > 0 && done < total) {
-                sb.append(String.format(Locale.ROOT, ", about %.0f s left", elapsed * (total - done) / done));
+                double left = elapsed * (total - done) / done;
+                sb.append(left < 1 ? ", under 1 s left" : String.format(Locale.ROOT, ", about %.0f s left", left));
             }
             if (message != null && !message.isEmpty()) {
                 sb.append(" — ").append(message);

@@ -2,9 +2,10 @@ package dev.heed.cli.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heed.core.io.AtomicFiles;
 import dev.heed.core.io.CheckpointFormatException;
@@ -46,7 +47,8 @@ public final class RunDirectory {
     public static final String FORMAT = "heed-run/1";
 
     // Immutable once built; writes trees only.
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectReader READER = JsonMapper.builder().build().reader();
+    private static final ObjectWriter WRITER = JsonMapper.builder().build().writerWithDefaultPrettyPrinter();
 
     private final Path root;
     private final String kind;
@@ -99,11 +101,11 @@ public final class RunDirectory {
         } else {
             Files.createDirectories(root);
         }
-        ObjectNode marker = JSON.createObjectNode();
+        ObjectNode marker = JsonNodeFactory.instance.objectNode();
         marker.put("format", FORMAT);
         marker.put("kind", kind);
         marker.put("created_utc", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-        AtomicFiles.writeString(root.resolve(MARKER), JSON.writeValueAsString(marker) + "\n");
+        AtomicFiles.writeString(root.resolve(MARKER), WRITER.writeValueAsString(marker) + "\n");
         return new RunDirectory(root, kind);
     }
 
@@ -179,7 +181,7 @@ public final class RunDirectory {
         Objects.requireNonNull(tree, "tree");
         String text;
         try {
-            text = JSON.writeValueAsString(tree) + "\n";
+            text = WRITER.writeValueAsString(tree) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("serialising a JSON tree cannot fail: " + e, e);
         }
@@ -216,7 +218,7 @@ public final class RunDirectory {
 
     /** @return a new empty JSON object node to fill and pass to {@link #writeJson(String, JsonNode)} */
     public static ObjectNode newObject() {
-        return JSON.createObjectNode();
+        return JsonNodeFactory.instance.objectNode();
     }
 
     private static boolean isEmpty(Path dir) throws IOException {
@@ -232,7 +234,7 @@ public final class RunDirectory {
         }
         JsonNode m;
         try {
-            m = JSON.readTree(Files.readString(marker));
+            m = READER.readTree(Files.readString(marker));
         } catch (JsonProcessingException e) {
             throw new CheckpointFormatException(marker.toString(), null, "run marker is not well-formed JSON: "
                     + e.getOriginalMessage(), e);

@@ -98,6 +98,17 @@ class ReplayCommandTest {
     }
 
     @Test
+    void negativeValuesAreNotMistakenForOptions() throws Exception {
+        Run r = run("rl", "replay", "--env", "Pendulum-v1", "--state", "-3.5,0.7", "--actions", "1.3,-0.4", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode s0 = new ObjectMapper().readTree(r.out()).get("steps").get(0);
+        // Gymnasium's pendulum.py evaluated in NumPy for this state and torque 1.3
+        assertEquals(-3.4420956289616393, s0.get("state").get(0).asDouble(), 1e-15);
+        assertEquals(1.158087420767215, s0.get("state").get(1).asDouble(), 1e-15);
+        assertEquals(-7.796810454100328, s0.get("reward").asDouble(), 1e-14);
+    }
+
+    @Test
     void tableOutput() {
         Run r = run("rl", "replay", "--env", "Acrobot-v1", "--state", "0,0,0,0", "--actions", "0,1,2");
         assertEquals(0, r.code(), r.err());

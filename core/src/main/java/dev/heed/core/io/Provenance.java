@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -72,11 +72,12 @@ public record Provenance(
     private static final String UNKNOWN_VERSION = "unknown (development build)";
 
     // Immutable once built; trees only, so no class is ever chosen from file content.
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    private static final ObjectReader READER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+            .build()
+            .reader();
+    private static final ObjectWriter WRITER = JsonMapper.builder().build().writerWithDefaultPrettyPrinter();
 
     /** Validates and copies the fields. */
     public Provenance {
@@ -176,7 +177,7 @@ public record Provenance(
     /** @return indented JSON text ending with a newline */
     public String toJsonString() {
         try {
-            return JSON.writeValueAsString(toJson()) + "\n";
+            return WRITER.writeValueAsString(toJson()) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("serialising a JSON tree cannot fail: " + e, e);
         }
@@ -228,7 +229,7 @@ public record Provenance(
         Objects.requireNonNull(sourceName, "sourceName");
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = READER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new CheckpointFormatException(sourceName, null, "provenance is not well-formed JSON: "
                     + e.getOriginalMessage(), e);

@@ -73,6 +73,19 @@ public final class PluginBindings {
     }
 
     /**
+     * Shorthand for {@code of(PluginRegistry.load(type, loader))}: the module an SPI contributes for
+     * its kind.
+     *
+     * @param type the provider interface
+     * @param loader the class loader to search; null means the system class loader
+     * @param <P> the provider interface
+     * @return the module
+     */
+    public static <P extends PluginProvider<?>> Module discover(Class<P> type, ClassLoader loader) {
+        return of(PluginRegistry.load(type, loader));
+    }
+
+    /**
      * Builds a registry over the providers an injector holds for {@code type}, e.g. to resolve the
      * names in a stack spec with the injector's (member-injected) instances.
      *

@@ -49,7 +49,7 @@ public final class Options {
      * Validates typed values against the provider's declared options.
      *
      * @param provider the provider whose declared options apply
-     * @param given option name to value; absent options take their defaults
+     * @param given option name to value; absent options take their defaults (a null value is an error)
      * @return the validated options
      * @throws InvalidOptionException for an unknown name (listing the accepted ones), a missing
      *     required option, or a value of the wrong type or out of range
@@ -108,6 +108,10 @@ public final class Options {
         Map<String, Object> values = new LinkedHashMap<>();
         for (OptionSpec s : specs.values()) {
             Object raw = given.get(s.name());
+            if (raw == null && given.containsKey(s.name())) {
+                throw new InvalidOptionException(owner, s.name(), owner + ": option '" + s.name()
+                        + "' = null; allowed: " + s.allowedDescription() + " (omit the option to use its default)");
+            }
             if (raw == null) {
                 if (s.isRequired()) {
                     throw new InvalidOptionException(owner, s.name(), owner + ": option '" + s.name()

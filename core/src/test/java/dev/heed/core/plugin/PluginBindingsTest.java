@@ -22,7 +22,7 @@ class PluginBindingsTest {
         ClassLoader loader = PluginBindingsTest.class.getClassLoader();
         return Guice.createInjector(
                 PluginBindings.of(PluginRegistry.load(GreeterProvider.class, loader)),
-                PluginBindings.of(PluginRegistry.load(ScorerProvider.class, loader)),
+                PluginBindings.discover(ScorerProvider.class, loader),
                 PluginBindings.pluginModules(loader));
     }
 

@@ -112,4 +112,26 @@ class PluginJarTest {
                 .findFirst().orElseThrow();
         assertTrue(notSub.message().contains("not a subtype"), notSub.message());
     }
+
+    @Test
+    void brokenPluginModuleIsReportedAndTheRestStillWires() throws IOException {
+        Path jar = PluginJars.build(dir, "bad-module.jar",
+                Map.of("com.acme.BadModule", "package com.acme;\n"
+                        + "public final class BadModule extends com.google.inject.AbstractModule"
+                        + " implements dev.heed.core.spi.PluginModule {\n"
+                        + "  public BadModule() { throw new IllegalStateException(\"config file missing\"); }\n"
+                        + "}\n"),
+                Map.of("dev.heed.core.spi.PluginModule", List.of("com.acme.BadModule")));
+        ClassLoader l = loaderOver(jar);
+        List<PluginLoadFailure> failures = PluginBindings.pluginModuleFailures(l);
+        assertEquals(1, failures.size(), failures.toString());
+        assertEquals("com.acme.BadModule", failures.get(0).className());
+        assertEquals(jar.toString(), failures.get(0).location());
+        assertTrue(failures.get(0).message().contains("config file missing"), failures.get(0).message());
+        // The test's own FakePluginModule is still installed, so the injected provider works.
+        var greeters = Guice.createInjector(PluginBindings.discover(GreeterProvider.class, l), PluginBindings.pluginModules(l))
+                .getInstance(PluginBindings.mapKey(GreeterProvider.class));
+        GreeterProvider injected = greeters.get("injected");
+        assertEquals("ahoy x", injected.create(Options.defaults(injected)).greet("x"));
+    }
 }

@@ -71,7 +71,7 @@ final class PluginJars {
 
     private static String classPath() {
         return String.join(java.io.File.pathSeparator, locationOf(PluginProvider.class), locationOf(GreeterProvider.class),
-                locationOf(org.apiguardian.api.API.class));
+                locationOf(org.apiguardian.api.API.class), locationOf(com.google.inject.AbstractModule.class));
     }
 
     private static String locationOf(Class<?> c) {

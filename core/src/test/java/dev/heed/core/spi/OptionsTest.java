@@ -63,6 +63,15 @@ class OptionsTest {
     }
 
     @Test
+    void explicitNullIsAnErrorNotADefault() {
+        Map<String, Object> given = new java.util.HashMap<>();
+        given.put("times", null);
+        InvalidOptionException e = assertThrows(InvalidOptionException.class, () -> Options.of(hello, given));
+        assertEquals("provider 'hello': option 'times' = null; allowed: an int in [1, 10] (omit the option to use its default)",
+                e.getMessage());
+    }
+
+    @Test
     void textIsParsedToTheDeclaredType() {
         Options o = Options.parse(hello, Map.of("times", "3", "shout", "true"));
         assertEquals(3, o.getInt("times"));

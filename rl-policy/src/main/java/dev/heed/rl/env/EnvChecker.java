@@ -27,7 +27,9 @@ import org.apiguardian.api.API;
  * }</pre>
  *
  * <p>The checker steps the env with random actions from a fixed seed; it leaves the env in an
- * unspecified state. Stateless and thread-safe (the env is not).
+ * unspecified state. Check the env itself, not one wrapped in a normalisation wrapper that is still
+ * learning its statistics (those change every observation, so the replay checks would fail).
+ * Stateless and thread-safe (the env is not).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class EnvChecker {

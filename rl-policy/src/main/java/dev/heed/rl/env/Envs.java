@@ -1,6 +1,6 @@
 package dev.heed.rl.env;
 
-import dev.heed.rl.env.wrappers.TimeLimit;
+import dev.heed.rl.env.TimeLimit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -125,8 +125,8 @@ public abstract class SimulatorEnv implements Env {
             throw new IllegalStateException(id + ".step: called before reset(); call env.reset(seed) first");
         }
         if (episodeOver) {
-            throw new IllegalStateException(id + ".step: the episode ended (it ended after " + episodeSteps
-                    + " steps); call reset() before stepping again");
+            throw new IllegalStateException(id + ".step: the episode ended after " + episodeSteps
+                    + " steps; call reset() before stepping again");
         }
         checkAction(action);
         Step s = advance(action);

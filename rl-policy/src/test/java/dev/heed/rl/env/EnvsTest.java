@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.heed.rl.env.wrappers.TimeLimit;
+import dev.heed.rl.env.TimeLimit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

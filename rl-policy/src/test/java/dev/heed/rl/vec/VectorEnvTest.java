@@ -13,7 +13,7 @@ import dev.heed.rl.env.Envs;
 import dev.heed.rl.env.Step;
 import dev.heed.rl.env.wrappers.EpisodeRecord;
 import dev.heed.rl.env.wrappers.RunningMeanStd;
-import dev.heed.rl.env.wrappers.TimeLimit;
+import dev.heed.rl.env.TimeLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;

@@ -1,5 +1,6 @@
 package dev.heed.rl.env.wrappers;
 
+import dev.heed.rl.env.Wrapper;
 import dev.heed.rl.env.Box;
 import dev.heed.rl.env.Env;
 import dev.heed.rl.env.Step;

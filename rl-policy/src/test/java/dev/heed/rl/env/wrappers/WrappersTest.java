@@ -1,5 +1,6 @@
 package dev.heed.rl.env.wrappers;
 
+import dev.heed.rl.env.TimeLimit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +35,21 @@ class WrappersTest {
         env.reset(1);
         assertEquals(0, env.elapsedSteps());
         assertThrows(IllegalArgumentException.class, () -> new TimeLimit(new CartPole(), 0));
+    }
+
+    @Test
+    void stateAccessGoesThroughWrappers() {
+        TimeLimit env = new TimeLimit(new CartPole(), 2);
+        RecordEpisodeStatistics outer = new RecordEpisodeStatistics(env);
+        outer.reset(0);
+        outer.step(1);
+        outer.resetToState(new double[] {0.1, 0, 0, 0});
+        assertEquals(0, env.elapsedSteps(), "resetToState restarts the time limit");
+        assertArrayEquals(new double[] {0.1, 0, 0, 0}, outer.state(), 0.0);
+        assertTrue(outer.unwrapped() instanceof CartPole);
+        assertFalse(outer.step(0).truncated());
+        assertTrue(outer.step(0).truncated());
+        assertEquals(2, outer.lastEpisode().length());
     }
 
     @Test

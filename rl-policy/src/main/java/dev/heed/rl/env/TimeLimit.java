@@ -1,7 +1,5 @@
-package dev.heed.rl.env.wrappers;
+package dev.heed.rl.env;
 
-import dev.heed.rl.env.Env;
-import dev.heed.rl.env.Step;
 import org.apiguardian.api.API;
 
 /**
