@@ -295,7 +295,6 @@ public final class Trainer implements AutoCloseable {
         iteration++;
         Map<String, Double> stats = optimizer.update(buffer.batch(),
                 new TrainingProgress(timesteps, config.nTimesteps(), iteration));
-        policyChanged();
         startRow(stats);
         if (iteration % logInterval == 0 || timesteps >= config.nTimesteps()) {
             logRow();
@@ -317,15 +316,12 @@ public final class Trainer implements AutoCloseable {
         return !isDone();
     }
 
-    private void policyChanged() {
-        // hook for cached inference state; parameters were changed in place by the optimizer
-    }
-
     private void collect() {
         buffer.reset();
         int n = nEnvs;
+        PolicyInference inf = policy.inference();
         for (int t = 0; t < buffer.nSteps(); t++) {
-            PolicyStep ps = policy.act(obs, actionRng);
+            PolicyStep ps = inf.act(obs, actionRng);
             VecStep vs = venv.step(ps.envActions());
             timesteps += n;
             double[] truncValues = null;
@@ -343,7 +339,7 @@ public final class Trainer implements AutoCloseable {
                 for (int j = 0; j < fin.length; j++) {
                     fin[j] = vs.finalObservations()[truncIdx.get(j)];
                 }
-                double[] v = policy.predictValues(fin);
+                double[] v = inf.predictValues(fin);
                 truncValues = new double[n];
                 java.util.Arrays.fill(truncValues, Double.NaN);
                 for (int j = 0; j < fin.length; j++) {
@@ -365,7 +361,7 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         }
-        buffer.computeReturnsAndAdvantages(policy.predictValues(obs), episodeStarts);
+        buffer.computeReturnsAndAdvantages(inf.predictValues(obs), episodeStarts);
     }
 
     private void startRow(Map<String, Double> stats) {
@@ -469,6 +465,7 @@ public final class Trainer implements AutoCloseable {
         double[] returns = new double[episodes];
         int[] lengths = new int[episodes];
         int remaining = episodes;
+        PolicyInference inf = policy.inference();
         while (remaining > 0) {
             double[][] batch = new double[remaining][];
             int[] index = new int[remaining];
@@ -479,7 +476,7 @@ public final class Trainer implements AutoCloseable {
                     index[j++] = k;
                 }
             }
-            double[][] actions = policy.predict(batch, deterministic, deterministic ? null : sampling);
+            double[][] actions = inf.predict(batch, deterministic, deterministic ? null : sampling).envActions();
             for (j = 0; j < index.length; j++) {
                 int k = index[j];
                 Step s = envs[k].step(actions[j]);
