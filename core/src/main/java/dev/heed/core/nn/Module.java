@@ -291,6 +291,30 @@ public abstract class Module {
         return n;
     }
 
+    /**
+     * Calls {@code fn} on every submodule (children before parents) and then on this module, like
+     * PyTorch's {@code Module.apply}; e.g. to re-initialise every {@link Linear}:
+     * {@code model.apply(m -> { if (m instanceof Linear) Init.orthogonal(((Linear) m).weight(), Math.sqrt(2), rng); })}.
+     *
+     * @param fn the function
+     * @return this module
+     */
+    public final Module apply(java.util.function.Consumer<Module> fn) {
+        Objects.requireNonNull(fn, "apply: fn");
+        applyPostOrder(fn, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return this;
+    }
+
+    private void applyPostOrder(java.util.function.Consumer<Module> fn, Set<Module> seen) {
+        if (!seen.add(this)) {
+            return;
+        }
+        for (Module child : children.values()) {
+            child.applyPostOrder(fn, seen);
+        }
+        fn.accept(this);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Modes and housekeeping
     // ------------------------------------------------------------------------------------------
@@ -321,6 +345,21 @@ public abstract class Module {
     /** @return whether this module is in training mode */
     public final boolean isTraining() {
         return training;
+    }
+
+    /**
+     * Freezes ({@code false}) or unfreezes ({@code true}) every parameter of the tree, like
+     * PyTorch's {@code requires_grad_}. Frozen parameters receive no gradient, so optimizers skip
+     * them.
+     *
+     * @param requires the flag
+     * @return this module
+     */
+    public final Module requiresGrad(boolean requires) {
+        for (Tensor p : parameters()) {
+            p.requiresGrad(requires);
+        }
+        return this;
     }
 
     /** Zeroes the gradient of every parameter (keeps the buffers, like {@code set_to_none=False}). */

@@ -12,8 +12,11 @@ public final class StateDictException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Names the module has but the state lacks. */
     private final List<String> missing;
+    /** Names the state has but the module lacks. */
     private final List<String> unexpected;
+    /** Descriptions of tensors with the wrong shape or dtype. */
     private final List<String> mismatched;
 
     /**

@@ -38,14 +38,21 @@ public class Adam extends Optimizer {
 
         Config() {}
 
-        /** @param v learning rate @return this */
+        /**
+         * @param v learning rate
+         * @return this
+         */
         public Config lr(double v) {
             checkNonNegative("Adam", "lr", v);
             lr = v;
             return this;
         }
 
-        /** @param b1 first-moment decay in [0, 1) @param b2 second-moment decay in [0, 1) @return this */
+        /**
+         * @param b1 first-moment decay in [0, 1)
+         * @param b2 second-moment decay in [0, 1)
+         * @return this
+         */
         public Config betas(double b1, double b2) {
             if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
                 throw new IllegalArgumentException("Adam: betas must be in [0, 1), got (" + b1 + ", " + b2 + ")");
@@ -55,21 +62,30 @@ public class Adam extends Optimizer {
             return this;
         }
 
-        /** @param v epsilon added to the denominator, >= 0 @return this */
+        /**
+         * @param v epsilon added to the denominator, >= 0
+         * @return this
+         */
         public Config eps(double v) {
             checkNonNegative("Adam", "eps", v);
             eps = v;
             return this;
         }
 
-        /** @param v default weight decay for groups that do not set one @return this */
+        /**
+         * @param v default weight decay for groups that do not set one
+         * @return this
+         */
         public Config weightDecay(double v) {
             checkNonNegative("Adam", "weight decay", v);
             weightDecay = v;
             return this;
         }
 
-        /** @param v use the AMSGrad variant @return this */
+        /**
+         * @param v use the AMSGrad variant
+         * @return this
+         */
         public Config amsgrad(boolean v) {
             amsgrad = v;
             return this;

@@ -23,10 +23,10 @@ public final class ParamGroup {
     private ParamGroup(List<Tensor> params) {
         this.params = List.copyOf(params);
         for (Tensor p : this.params) {
-            if (!p.requiresGrad() || !p.isLeaf() || !p.dtype().isFloating()) {
-                throw new IllegalArgumentException("ParamGroup: every parameter must be a float leaf that requires grad; got "
-                        + p.dtype() + " " + java.util.Arrays.toString(p.shape()) + " requiresGrad=" + p.requiresGrad()
-                        + " leaf=" + p.isLeaf());
+            if (!p.isLeaf() || !p.dtype().isFloating()) {
+                throw new IllegalArgumentException("ParamGroup: every parameter must be a FLOAT32/FLOAT64 leaf tensor; got "
+                        + p.dtype() + " " + java.util.Arrays.toString(p.shape()) + (p.isLeaf() ? "" : " produced by '"
+                        + p.gradFnName() + "'") + "; pass module.parameters()");
             }
         }
     }

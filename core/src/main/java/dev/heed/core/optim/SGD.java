@@ -33,34 +33,49 @@ public final class SGD extends Optimizer {
 
         Config() {}
 
-        /** @param v learning rate @return this */
+        /**
+         * @param v learning rate
+         * @return this
+         */
         public Config lr(double v) {
             checkNonNegative("SGD", "lr", v);
             lr = v;
             return this;
         }
 
-        /** @param v momentum factor, >= 0 @return this */
+        /**
+         * @param v momentum factor, >= 0
+         * @return this
+         */
         public Config momentum(double v) {
             checkNonNegative("SGD", "momentum", v);
             momentum = v;
             return this;
         }
 
-        /** @param v dampening of the momentum, >= 0 @return this */
+        /**
+         * @param v dampening of the momentum, >= 0
+         * @return this
+         */
         public Config dampening(double v) {
             checkNonNegative("SGD", "dampening", v);
             dampening = v;
             return this;
         }
 
-        /** @param v use Nesterov momentum @return this */
+        /**
+         * @param v use Nesterov momentum
+         * @return this
+         */
         public Config nesterov(boolean v) {
             nesterov = v;
             return this;
         }
 
-        /** @param v default weight decay (L2) @return this */
+        /**
+         * @param v default weight decay (L2)
+         * @return this
+         */
         public Config weightDecay(double v) {
             checkNonNegative("SGD", "weight decay", v);
             weightDecay = v;

@@ -195,6 +195,36 @@ class ModuleTest {
     }
 
     @Test
+    void applyVisitsChildrenBeforeParents() {
+        Model m = new Model(Rng.seeded(1), 1);
+        List<String> order = new java.util.ArrayList<>();
+        m.apply(x -> order.add(x.getClass().getSimpleName()));
+        assertEquals(List.of("Embedding", "LayerNorm", "Linear", "Linear", "Attn", "Dropout", "Block", "ModuleList",
+                "Linear", "Model"), order);
+        m.apply(x -> {
+            if (x instanceof Linear) {
+                dev.heed.core.nn.init.Init.zeros(((Linear) x).weight());
+            }
+        });
+        assertEquals(0, m.stateDict().get("head.weight").abs().sum().item(), 0);
+    }
+
+    @Test
+    void frozenParametersGetNoGradientAndAreSkipped() {
+        MLP m = new MLP(new int[] {2, 3, 1}, Activation.TANH, Rng.seeded(1));
+        m.linears()[0].requiresGrad(false);
+        float[] before = m.linears()[0].weight().toFloatArray();
+        dev.heed.core.optim.SGD sgd = new dev.heed.core.optim.SGD(m.parameters(), 0.1);
+        m.forward(Tensor.ones(4, 2)).sum().backward();
+        assertNull(m.linears()[0].weight().grad());
+        sgd.step();
+        assertArrayEquals(before, m.linears()[0].weight().toFloatArray());
+        assertTrue(m.linears()[1].weight().grad() != null);
+        m.requiresGrad(true);
+        assertTrue(m.linears()[0].weight().requiresGrad());
+    }
+
+    @Test
     void zeroGradZeroesEveryParameter() {
         Linear l = new Linear(3, 2, Rng.seeded(1));
         l.forward(Tensor.ones(1, 3)).sum().backward();
