@@ -84,6 +84,7 @@ public final class Trainer implements AutoCloseable {
     private final int nEnvs;
     private final int logInterval;
     private final Rng actionRng;
+    private final Rng optimizerRng;
     private final Rng evalRoot;
     private final List<TrainingCallback> callbacks = new ArrayList<>();
     private final ArrayDeque<double[]> recent = new ArrayDeque<>();
@@ -122,14 +123,16 @@ public final class Trainer implements AutoCloseable {
         this.optimizer = opt;
         if (checkpoint == null) {
             this.actionRng = root.child(1);
-            opt.attach(policy, root.child(2));
+            this.optimizerRng = root.child(2);
+            opt.attach(policy, optimizerRng);
             this.obs = venv.reset(config.seed());
             this.episodeStarts = new boolean[nEnvs];
             java.util.Arrays.fill(episodeStarts, true);
         } else {
             Map<String, TensorBlob> t = checkpoint.tensors();
             this.actionRng = Rng.restore(blob(t, "rng.action").toLongs());
-            opt.attach(policy, Rng.restore(blob(t, "rng.optimizer").toLongs()));
+            this.optimizerRng = Rng.restore(blob(t, "rng.optimizer").toLongs());
+            opt.attach(policy, optimizerRng);
             restoreState(checkpoint);
         }
         if (config.evalFreq() > 0) {
@@ -564,6 +567,7 @@ public final class Trainer implements AutoCloseable {
             t.put("optimizer." + e.getKey(), toBlob(e.getValue()));
         }
         t.put("rng.action", TensorBlob.ofLongs(new long[] {7}, actionRng.state()));
+        t.put("rng.optimizer", TensorBlob.ofLongs(new long[] {7}, optimizerRng.state()));
         EnvSnapshot snap = venv.snapshot();
         for (Map.Entry<String, double[]> e : snap.realEntries().entrySet()) {
             t.put("env." + e.getKey(), TensorBlob.ofDoubles(new long[] {e.getValue().length}, e.getValue()));
