@@ -1,4 +1,4 @@
-package dev.heed.rl.internal;
+package dev.heed.rl.a2c.internal;
 
 import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
@@ -46,7 +46,7 @@ public final class A2c implements PolicyOptimizer {
     private long nUpdates;
 
     /**
-     * @param o validated options of {@link A2cProvider}
+     * @param o validated options of {@link dev.heed.rl.a2c.A2cProvider}
      */
     public A2c(Options o) {
         Objects.requireNonNull(o, "options");

@@ -1,5 +1,6 @@
-package dev.heed.rl;
+package dev.heed.rl.train;
 
+import dev.heed.rl.PolicyConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.heed.rl;
+package dev.heed.rl.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,9 @@
-package dev.heed.rl;
+package dev.heed.rl.train;
 
+import dev.heed.rl.ActorCritic;
+import dev.heed.rl.PolicyStep;
+import dev.heed.rl.PolicyInference;
+import dev.heed.rl.RolloutBuffer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heed.core.DType;
@@ -116,7 +120,7 @@ public final class Trainer implements AutoCloseable {
         this.venv = norm != null ? norm : base;
         Rng root = Rng.seeded(config.seed());
         this.policy = ActorCritic.create(venv.observationSpace(), venv.actionSpace(), config.policy(), root.child(0));
-        this.buffer = RolloutBuffer.forPolicy(rs, nEnvs, policy);
+        this.buffer = RolloutBuffer.forPolicy(rs.nSteps(), nEnvs, rs.gamma(), rs.gaeLambda(), policy);
         int perIter = rs.nSteps() * nEnvs;
         this.logInterval = config.logInterval() > 0 ? config.logInterval() : Math.max(1, (int) Math.round(2048.0 / perIter));
         this.evalRoot = root.child(3);
