@@ -13,6 +13,7 @@ import dev.heed.rl.env.Discrete;
 import dev.heed.rl.env.Space;
 import dev.heed.rl.internal.Arrays2;
 import dev.heed.rl.internal.Dense;
+import dev.heed.rl.internal.FusedPolicy;
 import dev.heed.rl.internal.Mlp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -232,6 +233,23 @@ public final class ActorCritic {
         return Arrays2.matrix(obs, config.dtype());
     }
 
+    /**
+     * @param actions {@code [n][actionDim]} raw actions, e.g. from {@link PolicyStep#actions()}
+     * @return a {@code [n, actionDim]} tensor in the policy's dtype (the encoding {@link #evaluate} takes)
+     * @throws IllegalArgumentException if a row has the wrong length
+     */
+    public Tensor actions(double[][] actions) {
+        Objects.requireNonNull(actions, "actions");
+        for (int i = 0; i < actions.length; i++) {
+            if (actions[i] == null || actions[i].length != actDim) {
+                throw new IllegalArgumentException("ActorCritic: action " + i + " has length "
+                        + (actions[i] == null ? "null" : actions[i].length) + " but the policy's actions have " + actDim
+                        + " values (action space " + actionSpace + ")");
+            }
+        }
+        return Arrays2.matrix(actions, config.dtype());
+    }
+
     private void checkObs(Tensor obs, String op) {
         Objects.requireNonNull(obs, "obs");
         if (obs.dim() != 2 || obs.size(1) != obsDim || obs.dtype() != config.dtype()) {
@@ -312,45 +330,52 @@ public final class ActorCritic {
     }
 
     /**
-     * Samples actions for a batch of observations without recording a graph.
+     * A frozen copy of the current parameters for fast inference; take a new one after the
+     * parameters change.
+     *
+     * @return the inference view
+     */
+    public PolicyInference inference() {
+        float[][] pw;
+        float[][] pb;
+        float[][] vw = null;
+        float[][] vb = null;
+        Mlp pi = trunk != null ? trunk : piNet;
+        pw = weights(pi, true);
+        pb = weights(pi, false);
+        if (trunk == null) {
+            vw = weights(vfNet, true);
+            vb = weights(vfNet, false);
+        }
+        double[] ls = logStd == null ? null : logStd.toDoubleArray();
+        FusedPolicy.Head head = discrete ? FusedPolicy.Head.CATEGORICAL
+                : logStd != null ? FusedPolicy.Head.GAUSSIAN_PARAM : FusedPolicy.Head.GAUSSIAN_HEAD;
+        FusedPolicy f = new FusedPolicy(pw, pb, vw, vb, trunk != null, config.activation() == PolicyConfig.Activation.TANH,
+                actionHead.weight().toFloatArray(), actionHead.bias().toFloatArray(), valueHead.weight().toFloatArray(),
+                valueHead.bias().toFloatArray(), ls, head, config.squash(), obsDim, actDim, actionHead.out());
+        return new PolicyInference(this, f);
+    }
+
+    private static float[][] weights(Mlp m, boolean weight) {
+        float[][] out = new float[m.layers().size()][];
+        for (int i = 0; i < out.length; i++) {
+            Dense d = m.layers().get(i);
+            out[i] = (weight ? d.weight() : d.bias()).toFloatArray();
+        }
+        return out;
+    }
+
+    /**
+     * Samples actions for a batch of observations without recording a graph (through a fresh
+     * {@link #inference()} copy; inside a loop where parameters do not change, reuse one
+     * {@code inference()} instead).
      *
      * @param obs {@code [n][obsDim]}
      * @param rng sampling generator
      * @return actions (raw and for the env), values and log-probabilities
      */
     public PolicyStep act(double[][] obs, Rng rng) {
-        Objects.requireNonNull(rng, "rng");
-        return step(obs, rng, false);
-    }
-
-    private PolicyStep step(double[][] obs, Rng rng, boolean deterministic) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            Tensor x = observations(obs);
-            Tensor latentPi;
-            Tensor latentVf;
-            if (trunk != null) {
-                latentPi = trunk.forward(x);
-                latentVf = latentPi;
-            } else {
-                latentPi = piNet.forward(x);
-                latentVf = vfNet.forward(x);
-            }
-            Distribution dist = distributionFromLatent(latentPi);
-            Tensor a = deterministic ? dist.mode() : dist.sample(rng);
-            Tensor lp = dist.logProb(a);
-            double[] values = valueHead.forward(latentVf).toDoubleArray();
-            double[] flat = a.dtype() == DType.INT64 ? longsToDoubles(a.toLongArray()) : a.toDoubleArray();
-            double[][] raw = Arrays2.rows(flat, obs.length, actDim);
-            return new PolicyStep(raw, toEnvActions(raw), values, lp.toDoubleArray());
-        }
-    }
-
-    private static double[] longsToDoubles(long[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
+        return inference().act(obs, rng);
     }
 
     /**
@@ -362,10 +387,7 @@ public final class ActorCritic {
      * @return {@code [n][actionDim]} actions for the env (clipped or rescaled into the bounds)
      */
     public double[][] predict(double[][] obs, boolean deterministic, Rng rng) {
-        if (!deterministic) {
-            Objects.requireNonNull(rng, "rng (needed unless deterministic)");
-        }
-        return step(obs, rng, deterministic).envActions();
+        return inference().predict(obs, deterministic, rng).envActions();
     }
 
     /**
@@ -373,9 +395,7 @@ public final class ActorCritic {
      * @return {@code [n]} critic values, without recording a graph
      */
     public double[] predictValues(double[][] obs) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            return value(observations(obs)).toDoubleArray();
-        }
+        return inference().predictValues(obs);
     }
 
     /**

@@ -27,17 +27,14 @@ public final class Dense {
     public Dense(int in, int out, double orthoGain, DType dtype, Rng rng) {
         this.in = in;
         this.out = out;
-        double[] w;
-        double[] b;
         if (Double.isNaN(orthoGain)) {
-            w = Init.uniformFanIn(in * out, in, rng);
-            b = Init.uniformFanIn(out, in, rng);
+            this.weight = Arrays2.tensor(Init.uniformFanIn(in * out, in, rng), dtype, out, in).requiresGrad(true);
+            this.bias = Arrays2.tensor(Init.uniformFanIn(out, in, rng), dtype, out).requiresGrad(true);
         } else {
-            w = Init.orthogonal(out, in, orthoGain, rng);
-            b = new double[out];
+            this.weight = dev.heed.core.nn.init.Init.orthogonal(Tensor.zeros(dtype, out, in), orthoGain, rng)
+                    .requiresGrad(true);
+            this.bias = Tensor.zeros(dtype, out).requiresGrad(true);
         }
-        this.weight = Arrays2.tensor(w, dtype, out, in).requiresGrad(true);
-        this.bias = Arrays2.tensor(b, dtype, out).requiresGrad(true);
     }
 
     /** @return {@code W [out, in]} */

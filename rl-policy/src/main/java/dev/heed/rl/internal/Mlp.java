@@ -60,9 +60,21 @@ public final class Mlp {
         Tensor h = x;
         for (Dense layer : layers) {
             h = layer.forward(h);
-            h = tanh ? h.tanh() : h.relu();
+            h = tanh ? tanh(h) : h.relu();
         }
         return h;
+    }
+
+    /**
+     * {@code tanh(x) = 2·sigmoid(2x) − 1}, composed from ops that are several times faster than
+     * {@code Tensor.tanh} on JDK 17 (whose {@code Math.tanh} is not an intrinsic); differentiable to
+     * any order; absolute error at float32 rounding level.
+     *
+     * @param x input
+     * @return tanh(x)
+     */
+    public static Tensor tanh(Tensor x) {
+        return x.mul(2).sigmoid().mul(2).sub(1);
     }
 
     /**
