@@ -391,6 +391,16 @@ public final class ActorCritic {
     }
 
     /**
+     * Deterministic action for one observation (the distribution's mode, mapped into the bounds).
+     *
+     * @param obs one observation of length {@link #observationDim()}
+     * @return the env action
+     */
+    public double[] predict(double[] obs) {
+        return predict(new double[][] {obs}, true, null)[0];
+    }
+
+    /**
      * @param obs {@code [n][obsDim]}
      * @return {@code [n]} critic values, without recording a graph
      */
