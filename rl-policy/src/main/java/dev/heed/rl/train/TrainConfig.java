@@ -121,6 +121,21 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
         return b.toString();
     }
 
+    /**
+     * Applies {@code overrides} (camelCased) on top of {@code values}; {@code netArch} replaces any
+     * earlier {@code piArch}/{@code vfArch}.
+     */
+    static void merge(Map<String, String> values, Map<String, String> overrides) {
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String k = camel(e.getKey());
+            if (k.equals("netArch")) {
+                values.remove("piArch");
+                values.remove("vfArch");
+            }
+            values.put(k, e.getValue());
+        }
+    }
+
     static TrainConfig resolve(PolicyOptimizerProvider provider, String env, Map<String, String> values) {
         Map<String, OptionSpec> specs = new LinkedHashMap<>();
         for (OptionSpec s : provider.options()) {

@@ -187,7 +187,7 @@ public final class Trainer implements AutoCloseable {
         }
         Map<String, String> values = new LinkedHashMap<>();
         node.path("settings").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
-        overrides.forEach((k, v) -> values.put(TrainConfig.camel(k), v));
+        TrainConfig.merge(values, overrides);
         PolicyOptimizerProvider provider = optimizers.provider(node.path("algorithm").asText());
         TrainConfig cfg = TrainConfig.resolve(provider, node.path("env").asText(), values);
         return new Trainer(cfg, provider, content);
