@@ -57,6 +57,10 @@ class TrainerTest {
             assertEquals(withoutWall(a.metrics()), withoutWall(b.metrics()));
             assertSameParameters(a, b);
             assertTrue(a.metrics().stream().anyMatch(r -> !r.get("eval_return_mean").isNaN()));
+            try (Trainer threaded = Trainer.create(tiny("CartPole-v1", Map.of("threadedEnvs", "true")), optimizers)) {
+                threaded.run();
+                assertEquals(withoutWall(a.metrics()), withoutWall(threaded.metrics()), "threaded envs, same numbers");
+            }
         }
         try (Trainer c = Trainer.create(tiny("CartPole-v1", Map.of("seed", "43")), optimizers)) {
             c.run();
