@@ -6,7 +6,6 @@ import dev.heed.rl.PolicyInference;
 import dev.heed.rl.RolloutBuffer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.io.AtomicFiles;
@@ -748,10 +747,5 @@ public final class Trainer implements AutoCloseable {
     @Override
     public void close() {
         venv.close();
-    }
-
-    /** @return the dtype of the policy */
-    DType dtype() {
-        return policy.dtype();
     }
 }
