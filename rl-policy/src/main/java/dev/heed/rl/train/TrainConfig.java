@@ -36,6 +36,7 @@ import org.apiguardian.api.API;
  *   <tr><td>outputDir</td><td>none</td><td>where metrics.csv and checkpoints go</td></tr>
  *   <tr><td>logInterval</td><td>0 (auto)</td><td>iterations per metrics row; auto ≈ every 2048 env steps</td></tr>
  *   <tr><td>threadedEnvs</td><td>false</td><td>step envs on a thread pool (same numbers)</td></tr>
+ *   <tr><td>discretizeActions</td><td>0</td><td>K ≥ 2: K levels per Box component, categorical policy</td></tr>
  *   <tr><td>netArch / piArch / vfArch</td><td>64,64</td><td>hidden sizes (netArch sets both)</td></tr>
  *   <tr><td>activation</td><td>tanh</td><td>tanh or relu</td></tr>
  *   <tr><td>orthoInit</td><td>true</td><td>orthogonal initialisation</td></tr>
@@ -67,16 +68,19 @@ import org.apiguardian.api.API;
  * @param outputDir output directory or null
  * @param logInterval iterations per metrics row, 0 = auto
  * @param threadedEnvs threaded vector env
+ * @param discretizeActions K ≥ 2: wrap every env in {@code DiscretizeAction(env, K, PER_DIMENSION)}
+ *     (categorical policy over K levels per Box component); 0: off
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record TrainConfig(String algorithm, String env, Options optimizerOptions, int nEnvs, long nTimesteps, long seed,
         PolicyConfig policy, boolean normalize, boolean normalizeReward, long evalFreq, int evalEpisodes,
-        double stopReward, long checkpointFreq, Path outputDir, int logInterval, boolean threadedEnvs) {
+        double stopReward, long checkpointFreq, Path outputDir, int logInterval, boolean threadedEnvs,
+        int discretizeActions) {
 
     private static final Set<String> TRAINER_KEYS = Set.of("nEnvs", "nTimesteps", "seed", "normalize", "normalizeReward",
             "evalFreq", "evalEpisodes", "stopReward", "checkpointFreq", "outputDir", "logInterval", "threadedEnvs",
             "netArch", "piArch", "vfArch", "activation", "orthoInit", "sharedTrunk", "logStdInit", "logStdMode", "squash",
-            "dtype");
+            "dtype", "discretizeActions");
 
     /** @throws IllegalArgumentException on out-of-range values */
     public TrainConfig {
@@ -89,6 +93,10 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
                     + " checkpointFreq >= 0, logInterval >= 0; got nEnvs=" + nEnvs + ", nTimesteps=" + nTimesteps
                     + ", evalFreq=" + evalFreq + ", evalEpisodes=" + evalEpisodes + ", checkpointFreq=" + checkpointFreq
                     + ", logInterval=" + logInterval);
+        }
+        if (discretizeActions < 0 || discretizeActions == 1) {
+            throw new IllegalArgumentException("TrainConfig: discretizeActions must be 0 (off) or >= 2 levels per component, got "
+                    + discretizeActions);
         }
         if (checkpointFreq > 0 && outputDir == null) {
             throw new IllegalArgumentException("TrainConfig: checkpointFreq=" + checkpointFreq
@@ -121,6 +129,21 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
         return b.toString();
     }
 
+    /**
+     * Applies {@code overrides} (camelCased) on top of {@code values}; {@code netArch} replaces any
+     * earlier {@code piArch}/{@code vfArch}.
+     */
+    static void merge(Map<String, String> values, Map<String, String> overrides) {
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String k = camel(e.getKey());
+            if (k.equals("netArch")) {
+                values.remove("piArch");
+                values.remove("vfArch");
+            }
+            values.put(k, e.getValue());
+        }
+    }
+
     static TrainConfig resolve(PolicyOptimizerProvider provider, String env, Map<String, String> values) {
         Map<String, OptionSpec> specs = new LinkedHashMap<>();
         for (OptionSpec s : provider.options()) {
@@ -148,37 +171,13 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
             }
         }
         Options options = Options.parse(provider, opt);
-        PolicyConfig pc = PolicyConfig.defaults();
-        List<Integer> pi = pc.piLayers();
-        List<Integer> vf = pc.vfLayers();
-        if (tr.containsKey("netArch")) {
-            pi = layers("netArch", tr.get("netArch"));
-            vf = pi;
-        }
-        if (tr.containsKey("piArch")) {
-            pi = layers("piArch", tr.get("piArch"));
-        }
-        if (tr.containsKey("vfArch")) {
-            vf = layers("vfArch", tr.get("vfArch"));
-        }
-        pc = pc.withLayers(pi, vf);
-        if (tr.containsKey("activation")) {
-            pc = pc.withActivation(enumValue("activation", tr.get("activation"), PolicyConfig.Activation.class));
-        }
-        pc = pc.withOrthoInit(bool(tr, "orthoInit", pc.orthoInit())).withSharedTrunk(bool(tr, "sharedTrunk", false))
-                .withLogStdInit(dbl(tr, "logStdInit", 0.0)).withSquash(bool(tr, "squash", false));
-        if (tr.containsKey("logStdMode")) {
-            pc = pc.withLogStdMode(enumValue("logStdMode", tr.get("logStdMode"), PolicyConfig.LogStdMode.class));
-        }
-        if (tr.containsKey("dtype")) {
-            pc = pc.withDtype(enumValue("dtype", tr.get("dtype"), DType.class));
-        }
+        PolicyConfig pc = policyConfig(tr);
         boolean normalize = bool(tr, "normalize", false);
         return new TrainConfig(provider.name(), env, options, (int) lng(tr, "nEnvs", 1), lng(tr, "nTimesteps", 100_000),
                 lng(tr, "seed", 0), pc, normalize, bool(tr, "normalizeReward", normalize), lng(tr, "evalFreq", 0),
                 (int) lng(tr, "evalEpisodes", 20), dbl(tr, "stopReward", Double.NaN), lng(tr, "checkpointFreq", 0),
                 tr.containsKey("outputDir") && !tr.get("outputDir").isEmpty() ? Path.of(tr.get("outputDir")) : null,
-                (int) lng(tr, "logInterval", 0), bool(tr, "threadedEnvs", false));
+                (int) lng(tr, "logInterval", 0), bool(tr, "threadedEnvs", false), (int) lng(tr, "discretizeActions", 0));
     }
 
     private static String closest(String key, Set<String> known) {
@@ -243,7 +242,40 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
         }
     }
 
-    private static boolean bool(Map<String, String> tr, String key, boolean dflt) {
+    /**
+     * @param tr trainer/policy settings (camelCase)
+     * @return the policy architecture they describe (defaults for absent keys)
+     */
+    static PolicyConfig policyConfig(Map<String, String> tr) {
+        PolicyConfig pc = PolicyConfig.defaults();
+        List<Integer> pi = pc.piLayers();
+        List<Integer> vf = pc.vfLayers();
+        if (tr.containsKey("netArch")) {
+            pi = layers("netArch", tr.get("netArch"));
+            vf = pi;
+        }
+        if (tr.containsKey("piArch")) {
+            pi = layers("piArch", tr.get("piArch"));
+        }
+        if (tr.containsKey("vfArch")) {
+            vf = layers("vfArch", tr.get("vfArch"));
+        }
+        pc = pc.withLayers(pi, vf);
+        if (tr.containsKey("activation")) {
+            pc = pc.withActivation(enumValue("activation", tr.get("activation"), PolicyConfig.Activation.class));
+        }
+        pc = pc.withOrthoInit(bool(tr, "orthoInit", pc.orthoInit())).withSharedTrunk(bool(tr, "sharedTrunk", false))
+                .withLogStdInit(dbl(tr, "logStdInit", 0.0)).withSquash(bool(tr, "squash", false));
+        if (tr.containsKey("logStdMode")) {
+            pc = pc.withLogStdMode(enumValue("logStdMode", tr.get("logStdMode"), PolicyConfig.LogStdMode.class));
+        }
+        if (tr.containsKey("dtype")) {
+            pc = pc.withDtype(enumValue("dtype", tr.get("dtype"), DType.class));
+        }
+        return pc;
+    }
+
+    static boolean bool(Map<String, String> tr, String key, boolean dflt) {
         String v = tr.get(key);
         if (v == null) {
             return dflt;
@@ -255,7 +287,7 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
         throw new IllegalArgumentException("training config: " + key + "=" + v + " is not a boolean; use true or false");
     }
 
-    private static long lng(Map<String, String> tr, String key, long dflt) {
+    static long lng(Map<String, String> tr, String key, long dflt) {
         String v = tr.get(key);
         if (v == null) {
             return dflt;
@@ -310,6 +342,7 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
         m.put("outputDir", outputDir == null ? "" : outputDir.toString());
         m.put("logInterval", Integer.toString(logInterval));
         m.put("threadedEnvs", Boolean.toString(threadedEnvs));
+        m.put("discretizeActions", Integer.toString(discretizeActions));
         m.put("piArch", join(policy.piLayers()));
         m.put("vfArch", join(policy.vfLayers()));
         m.put("activation", policy.activation().name().toLowerCase(Locale.ROOT));

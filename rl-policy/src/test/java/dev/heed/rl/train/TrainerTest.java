@@ -2,9 +2,11 @@ package dev.heed.rl.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.core.Tensor;
+import dev.heed.rl.ActorCritic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +41,12 @@ class TrainerTest {
     }
 
     private static void assertSameParameters(Trainer a, Trainer b) {
+        assertSameParameters(a, b.policy());
+    }
+
+    private static void assertSameParameters(Trainer a, ActorCritic b) {
         for (Map.Entry<String, Tensor> e : a.policy().namedParameters().entrySet()) {
-            assertArrayEquals(e.getValue().toFloatArray(), b.policy().namedParameters().get(e.getKey()).toFloatArray(),
+            assertArrayEquals(e.getValue().toFloatArray(), b.namedParameters().get(e.getKey()).toFloatArray(),
                     e.getKey());
         }
     }
@@ -56,6 +62,10 @@ class TrainerTest {
             assertEquals(withoutWall(a.metrics()), withoutWall(b.metrics()));
             assertSameParameters(a, b);
             assertTrue(a.metrics().stream().anyMatch(r -> !r.get("eval_return_mean").isNaN()));
+            try (Trainer threaded = Trainer.create(tiny("CartPole-v1", Map.of("threadedEnvs", "true")), optimizers)) {
+                threaded.run();
+                assertEquals(withoutWall(a.metrics()), withoutWall(threaded.metrics()), "threaded envs, same numbers");
+            }
         }
         try (Trainer c = Trainer.create(tiny("CartPole-v1", Map.of("seed", "43")), optimizers)) {
             c.run();
@@ -95,9 +105,58 @@ class TrainerTest {
                 assertSameParameters(whole, resumed);
             }
         }
+        assertTrue(Files.exists(dir.resolve("run").resolve("provenance.json")));
         String csv = Files.readString(dir.resolve("run").resolve(Trainer.METRICS_FILE));
         assertTrue(csv.startsWith("step,wall_seconds,iteration,episodes,return_mean,return_std,ep_len_mean,policy_loss"),
                 csv.substring(0, 120));
+    }
+
+    @Test
+    void badCheckpointsAreRejectedWithReasons(@TempDir Path dir) throws IOException {
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> Trainer.resume(dir, optimizers, Map.of()));
+        dev.heed.core.io.SafeTensors.write(dir.resolve(Trainer.CHECKPOINT_FILE),
+                Map.of("w", dev.heed.core.io.TensorBlob.ofFloats(new long[] {1}, new float[] {1})), Map.of());
+        dev.heed.core.io.CheckpointFormatException e = assertThrows(dev.heed.core.io.CheckpointFormatException.class,
+                () -> Trainer.resume(dir, optimizers, Map.of()));
+        assertTrue(e.getMessage().contains("not a Heed training checkpoint"), e.getMessage());
+        Path ckpt = dir.resolve("ok");
+        try (Trainer t = Trainer.create(tiny("CartPole-v1", Map.of()), optimizers)) {
+            t.iterate();
+            t.saveCheckpoint(ckpt);
+        }
+        IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resume(ckpt, optimizers, Map.of("nEnvs", "4")));
+        assertTrue(n.getMessage().contains("3 envs"), n.getMessage());
+        IllegalArgumentException arch = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resume(ckpt, optimizers, Map.of("netArch", "32")));
+        assertTrue(arch.getMessage().contains("another architecture"), arch.getMessage());
+        try (Trainer t = Trainer.resume(ckpt, optimizers, Map.of("nTimesteps", "300"))) {
+            assertEquals(300, t.config().nTimesteps());
+            assertEquals(t.config().nEnvs() * 5L, t.timesteps());
+        }
+    }
+
+    /** The saved policy carries its normalisation statistics and acts exactly like the trained one. */
+    @Test
+    void savedPolicyRoundTrips(@TempDir Path dir) throws IOException {
+        TrainConfig c = tiny("Pendulum-v1", Map.of("normalize", "true", "outputDir", dir.toString(), "evalFreq", "0"));
+        try (Trainer t = Trainer.create(c, optimizers)) {
+            t.run();
+            SavedPolicy p = SavedPolicy.load(dir.resolve(SavedPolicy.FILE));
+            assertEquals("a2c", p.algorithm());
+            assertEquals("Pendulum-v1", p.env());
+            assertSameParameters(t, p.policy());
+            assertArrayEquals(t.observationStatistics().mean(), p.observationStatistics().mean(), 0.0);
+            double[] raw = {0.3, -0.9, 1.5};
+            double[] normalized = ((dev.heed.rl.vec.VecNormalize) t.env()).normalizeObservation(raw);
+            assertArrayEquals(t.policy().predict(normalized), p.act(raw), 0.0);
+            EvalResult r = p.evaluate(3, 11L, true);
+            assertEquals(3, r.returns().length);
+            assertEquals(200, r.lengths()[0]);
+        }
+        dev.heed.core.io.CheckpointFormatException e = assertThrows(dev.heed.core.io.CheckpointFormatException.class,
+                () -> SavedPolicy.load(dir.resolve("nothing-here.safetensors").resolveSibling("metrics.csv")));
+        assertTrue(e.getMessage().contains("metrics.csv"), e.getMessage());
     }
 
     /** A short a2c run on CartPole improves the return well beyond a random policy's (~22). */
