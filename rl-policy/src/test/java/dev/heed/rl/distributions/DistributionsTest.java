@@ -1,0 +1,108 @@
+package dev.heed.rl.distributions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heed.core.Autograd;
+import dev.heed.core.DType;
+import dev.heed.core.GradCheck;
+import dev.heed.core.Rng;
+import dev.heed.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+class DistributionsTest {
+
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    @Test
+    void gaussianLogProbEntropyKlMatchClosedForms() {
+        double[] mu = {0.3, -1.2, 2.0, 0.5};
+        double[] ls = {-0.4, 0.7};
+        double[] x = {1.0, -0.5, 1.5, 0.0};
+        DiagGaussian p = DiagGaussian.of(Tensor.of(mu, 2, 2), Tensor.of(ls, 2));
+        double[] lp = p.logProb(Tensor.of(x, 2, 2)).toDoubleArray();
+        double[] ent = p.entropy().toDoubleArray();
+        for (int i = 0; i < 2; i++) {
+            double expLp = 0;
+            double expEnt = 0;
+            for (int j = 0; j < 2; j++) {
+                double s = Math.exp(ls[j]);
+                double z = (x[i * 2 + j] - mu[i * 2 + j]) / s;
+                expLp += -0.5 * z * z - ls[j] - 0.5 * LOG_2PI;
+                expEnt += 0.5 + 0.5 * LOG_2PI + ls[j];
+            }
+            assertEquals(expLp, lp[i], 1e-12);
+            assertEquals(expEnt, ent[i], 1e-12);
+        }
+        double[] mu2 = {0.0, 0.0, 1.0, 1.0};
+        double[] ls2 = {0.1, -0.3, 0.2, 0.0};
+        DiagGaussian q = DiagGaussian.of(Tensor.of(mu2, 2, 2), Tensor.of(ls2, 2, 2));
+        double[] kl = p.kl(q).toDoubleArray();
+        for (int i = 0; i < 2; i++) {
+            double e = 0;
+            for (int j = 0; j < 2; j++) {
+                double sp = Math.exp(ls[j]);
+                double sq = Math.exp(ls2[i * 2 + j]);
+                double d = mu[i * 2 + j] - mu2[i * 2 + j];
+                e += Math.log(sq / sp) + (sp * sp + d * d) / (2 * sq * sq) - 0.5;
+            }
+            assertEquals(e, kl[i], 1e-12);
+        }
+        assertEquals(0.0, p.kl(p.detach()).sum().item(), 1e-12);
+    }
+
+    @Test
+    void categoricalMatchesHandComputation() {
+        double[] logits = {1.0, 2.0, 0.5, -1.0, 0.0, 3.0};
+        Categorical c = Categorical.fromLogits(Tensor.of(logits, 2, 3));
+        double[] lp = c.logProb(Tensor.of(new long[] {1, 2})).toDoubleArray();
+        double z0 = Math.exp(1) + Math.exp(2) + Math.exp(0.5);
+        double z1 = Math.exp(-1) + Math.exp(0) + Math.exp(3);
+        assertEquals(2 - Math.log(z0), lp[0], 1e-12);
+        assertEquals(3 - Math.log(z1), lp[1], 1e-12);
+        double[] p0 = {Math.exp(1) / z0, Math.exp(2) / z0, Math.exp(0.5) / z0};
+        double h0 = 0;
+        for (double v : p0) {
+            h0 -= v * Math.log(v);
+        }
+        assertEquals(h0, c.entropy().toDoubleArray()[0], 1e-12);
+        Categorical q = Categorical.fromLogits(Tensor.of(new double[] {0, 0, 0, 0, 0, 0}, 2, 3));
+        double kl0 = 0;
+        for (double v : p0) {
+            kl0 += v * Math.log(v / (1.0 / 3));
+        }
+        assertEquals(kl0, c.kl(q).toDoubleArray()[0], 1e-12);
+        assertEquals(1, c.mode().toLongArray()[0]);
+        assertEquals(2, c.mode().toLongArray()[1]);
+    }
+
+    @Test
+    void klHasSecondDerivatives() {
+        Rng rng = Rng.seeded(3);
+        Tensor mu = Tensor.randn(rng, DType.FLOAT64, 3, 2).requiresGrad(true);
+        Tensor ls = Tensor.randn(rng, DType.FLOAT64, 2).mul(0.3).detach().requiresGrad(true);
+        Tensor muOld = Tensor.randn(rng, DType.FLOAT64, 3, 2);
+        Tensor lsOld = Tensor.randn(rng, DType.FLOAT64, 2).mul(0.3);
+        DiagGaussian old = DiagGaussian.of(muOld, lsOld);
+        assertTrue(GradCheck.gradcheck(in -> old.kl(DiagGaussian.of(in[0], in[1])).sum(), mu, ls));
+        assertTrue(GradCheck.gradgradcheck(in -> old.kl(DiagGaussian.of(in[0], in[1])).sum(), mu, ls));
+        Tensor logits = Tensor.randn(rng, DType.FLOAT64, 3, 4).requiresGrad(true);
+        Categorical cOld = Categorical.fromLogits(Tensor.randn(rng, DType.FLOAT64, 3, 4));
+        assertTrue(GradCheck.gradgradcheck(in -> cOld.kl(Categorical.fromLogits(in[0])).sum(), logits));
+        Tensor g = Autograd.grad(DiagGaussian.of(mu, ls).kl(DiagGaussian.of(mu, ls).detach()).sum(), mu)[0];
+        assertEquals(0.0, g.abs().sum().item(), 1e-12);
+        assertFalse(Double.isNaN(g.sum().item()));
+    }
+
+    @Test
+    void badInputsAreRejected() {
+        Categorical c = Categorical.fromLogits(Tensor.zeros(DType.FLOAT64, 2, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> c.logProb(Tensor.of(new long[] {0, 3})));
+        assertTrue(e.getMessage().contains("[0, 3)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> DiagGaussian.of(Tensor.zeros(2, 3), Tensor.zeros(2)));
+    }
+}
