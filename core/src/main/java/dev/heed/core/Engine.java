@@ -105,6 +105,7 @@ final class Engine {
                         continue;
                     }
                 }
+                n.checkVersions(caller);
                 Tensor[] gs = n.fn.apply(g);
                 Tensor[] ins = n.inputs;
                 for (int j = 0; j < ins.length; j++) {

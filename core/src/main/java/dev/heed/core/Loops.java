@@ -240,4 +240,78 @@ final class Loops {
                 throw new IllegalStateException("unhandled dtype " + src.dtype);
         }
     }
+    // ---- softmax rows -----------------------------------------------------------------------
+
+    /**
+     * Softmax or log-softmax of {@code rows} contiguous rows of length {@code n}; a row whose
+     * maximum is -inf becomes zeros. Returns the per-row "fully masked" flags, or null if none.
+     */
+    static boolean[] softmaxRows(float[] x, int xo, float[] out, int rows, int n, boolean log) {
+        boolean[] masked = null;
+        for (int r = 0; r < rows; r++) {
+            int xb = xo + r * n;
+            int ob = r * n;
+            float max = K.max(x, xb, n);
+            if (max == Float.NEGATIVE_INFINITY) {
+                java.util.Arrays.fill(out, ob, ob + n, 0f);
+                if (masked == null) {
+                    masked = new boolean[rows];
+                }
+                masked[r] = true;
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                out[ob + j] = x[xb + j] - max;
+            }
+            K.unary(Kernels.UnaryOp.EXP, out, ob, out, ob, n);
+            double sum = K.sum(out, ob, n);
+            if (log) {
+                float lse = (float) (max + Math.log(sum));
+                for (int j = 0; j < n; j++) {
+                    out[ob + j] = x[xb + j] - lse;
+                }
+            } else {
+                float inv = (float) (1.0 / sum);
+                for (int j = 0; j < n; j++) {
+                    out[ob + j] *= inv;
+                }
+            }
+        }
+        return masked;
+    }
+
+    /** The float64 twin of {@link #softmaxRows(float[], int, float[], int, int, boolean)}. */
+    static boolean[] softmaxRows(double[] x, int xo, double[] out, int rows, int n, boolean log) {
+        boolean[] masked = null;
+        for (int r = 0; r < rows; r++) {
+            int xb = xo + r * n;
+            int ob = r * n;
+            double max = K.max(x, xb, n);
+            if (max == Double.NEGATIVE_INFINITY) {
+                java.util.Arrays.fill(out, ob, ob + n, 0.0);
+                if (masked == null) {
+                    masked = new boolean[rows];
+                }
+                masked[r] = true;
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                out[ob + j] = x[xb + j] - max;
+            }
+            K.unary(Kernels.UnaryOp.EXP, out, ob, out, ob, n);
+            double sum = K.sum(out, ob, n);
+            if (log) {
+                double lse = max + Math.log(sum);
+                for (int j = 0; j < n; j++) {
+                    out[ob + j] = x[xb + j] - lse;
+                }
+            } else {
+                double inv = 1.0 / sum;
+                for (int j = 0; j < n; j++) {
+                    out[ob + j] *= inv;
+                }
+            }
+        }
+        return masked;
+    }
 }

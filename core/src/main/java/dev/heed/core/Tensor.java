@@ -53,11 +53,19 @@ public final class Tensor {
     final long[] l;
     final boolean[] bo;
 
+    /** In-place modification count, shared by every view of the same storage. */
+    final int[] version;
+
     boolean requiresGrad;
     Tensor grad;
     Node gradFn;
 
     Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage) {
+        this(dtype, shape, strides, offset, storage, new int[1]);
+    }
+
+    Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage, int[] version) {
+        this.version = version;
         this.dtype = dtype;
         this.shape = shape;
         this.strides = strides;
@@ -112,7 +120,7 @@ public final class Tensor {
     }
 
     Tensor view(int[] newShape, int[] newStrides, int newOffset) {
-        return new Tensor(dtype, newShape, newStrides, newOffset, storage());
+        return new Tensor(dtype, newShape, newStrides, newOffset, storage(), version);
     }
 
     static int checkedNumel(String op, int[] shape) {
@@ -361,6 +369,22 @@ public final class Tensor {
     }
 
     /**
+     * @param like a tensor whose shape and dtype are copied
+     * @return zeros of that shape and dtype (no grad)
+     */
+    public static Tensor zerosLike(Tensor like) {
+        return zeros(like.dtype, like.shape);
+    }
+
+    /**
+     * @param like a tensor whose shape and dtype are copied
+     * @return ones of that shape and dtype (no grad)
+     */
+    public static Tensor onesLike(Tensor like) {
+        return ones(like.dtype, like.shape);
+    }
+
+    /**
      * @param rng generator (advanced by {@code numel} draws)
      * @param shape dimensions
      * @return FLOAT32 tensor of uniform samples in [0, 1)
@@ -512,6 +536,32 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Like {@code torch.allclose}: {@code |this - other| <= atol + rtol * |other|} elementwise after
+     * broadcasting; NaNs are never close.
+     *
+     * @param other tensor to compare with (any numeric dtype)
+     * @param rtol relative tolerance
+     * @param atol absolute tolerance
+     * @return whether every element is close
+     */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        int[] s = broadcastShapes("allClose", shape, other.shape);
+        boolean[] ok = {true};
+        int[] zero = new int[s.length];
+        Loops.iterate(s, offset, broadcastStrides(s), other.offset, other.broadcastStrides(s), 0, zero,
+                (a, b, c, n, sa, sb, sc) -> {
+                    for (int i = 0; i < n && ok[0]; i++, a += sa, b += sb) {
+                        double x = getRaw(a);
+                        double y = other.getRaw(b);
+                        if (!(x == y || Math.abs(x - y) <= atol + rtol * Math.abs(y))) {
+                            ok[0] = false;
+                        }
+                    }
+                });
+        return ok[0];
+    }
+
     /** @return a row-major copy of the elements as floats (converting from any dtype) */
     public float[] toFloatArray() {
         return (dtype == DType.FLOAT32 ? this : convert(DType.FLOAT32)).copyOut().f;
@@ -608,6 +658,7 @@ public final class Tensor {
             if (grad.requiresGrad || grad.gradFn != null) {
                 grad = null;
             } else {
+                grad.version[0]++;
                 grad.fillRaw(0);
             }
         }
@@ -669,7 +720,7 @@ public final class Tensor {
 
     static Tensor record(Tensor out, String op, Node.Backward fn, Tensor... inputs) {
         out.requiresGrad = true;
-        out.gradFn = new Node(op, inputs, fn);
+        out.gradFn = new Node(op, inputs, fn, out);
         return out;
     }
 
@@ -1294,6 +1345,10 @@ public final class Tensor {
 
     /** scale NaN means "mean": divide by the number of reduced elements. */
     private Tensor reduceSum(String op, int[] axes, boolean keepDims, double scale) {
+        if (!dtype.isFloating() && op.equals("sum")) {
+            // counts of masks and sums of indices: exact in float64 up to 2^53
+            return convert(DType.FLOAT64).reduceSum(op, axes, keepDims, scale).convert(DType.INT64);
+        }
         requireFloating(op);
         boolean[] mask = axisMask(op, axes);
         int[] keepShape = reducedShape(shape, mask, true);
@@ -1645,7 +1700,7 @@ public final class Tensor {
             return this;
         }
         Tensor src = contiguous ? this : copyOut();
-        Tensor out = new Tensor(dtype, s, Loops.contiguousStrides(s), src.offset, src.storage());
+        Tensor out = new Tensor(dtype, s, Loops.contiguousStrides(s), src.offset, src.storage(), src.version);
         if (tracks(this)) {
             int[] in = shape;
             record(out, "reshape", g -> new Tensor[] {g.reshape(in)}, this);
@@ -1846,7 +1901,11 @@ public final class Tensor {
         Tensor out = empty(dtype, shape);
         softmaxForward(dense(), out, a, false);
         if (tracks(this)) {
+            boolean lastAxis = a == shape.length - 1 || shape.length == 0;
             record(out, "softmax", g -> {
+                if (lastAxis && !GradMode.isEnabled()) {
+                    return new Tensor[] {softmaxBackwardFused(g.dense(), out, false, null)};
+                }
                 Tensor gy = g.mul(out);
                 return new Tensor[] {gy.sub(out.mul(gy.sum(a, true)))};
             }, this);
@@ -1867,7 +1926,11 @@ public final class Tensor {
         Tensor out = empty(dtype, shape);
         Tensor validRows = softmaxForward(dense(), out, a, true);
         if (tracks(this)) {
+            boolean lastAxis = a == shape.length - 1 || shape.length == 0;
             record(out, "logSoftmax", g -> {
+                if (lastAxis && !GradMode.isEnabled()) {
+                    return new Tensor[] {softmaxBackwardFused(g.dense(), out, true, validRows)};
+                }
                 Tensor dx = g.sub(out.exp().mul(g.sum(a, true)));
                 return new Tensor[] {validRows == null ? dx : dx.mul(validRows)};
             }, this);
@@ -1876,17 +1939,64 @@ public final class Tensor {
     }
 
     /**
-     * Writes softmax (or log-softmax) of contiguous x into out. Returns null when every slice had
-     * a finite maximum, else a keepDims-shaped 0/1 tensor marking the valid slices.
+     * Last-axis softmax backward in one pass: {@code y (g - sum(g y))}, or for log-softmax
+     * {@code g - exp(y) sum(g)} with fully masked rows zeroed.
      */
-    private static Tensor softmaxForward(Tensor x, Tensor out, int axis, boolean log) {
-        int r = x.shape.length;
-        int n = r == 0 ? 1 : x.shape[axis];
-        int inner = 1;
-        for (int i = axis + 1; i < r; i++) {
-            inner *= x.shape[i];
+    private static Tensor softmaxBackwardFused(Tensor g, Tensor y, boolean log, Tensor validRows) {
+        int n = y.shape.length == 0 ? 1 : y.shape[y.shape.length - 1];
+        int rows = n == 0 ? 0 : y.numel / n;
+        Tensor dx = empty(y.dtype, y.shape);
+        int go = g.offset;
+        for (int r = 0; r < rows; r++) {
+            int b = r * n;
+            boolean zero = validRows != null && validRows.getRaw(r) == 0;
+            if (y.dtype == DType.FLOAT32) {
+                float[] gf = g.f;
+                float[] yf = y.f;
+                float[] df = dx.f;
+                double dot = 0;
+                if (log) {
+                    for (int j = 0; j < n; j++) {
+                        dot += gf[go + b + j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        df[b + j] = zero ? 0f : (float) (gf[go + b + j] - Math.exp(yf[b + j]) * dot);
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        dot += gf[go + b + j] * yf[b + j];
+                    }
+                    float fd = (float) dot;
+                    for (int j = 0; j < n; j++) {
+                        df[b + j] = yf[b + j] * (gf[go + b + j] - fd);
+                    }
+                }
+            } else {
+                double[] gd = g.d;
+                double[] yd = y.d;
+                double[] dd = dx.d;
+                double dot = 0;
+                if (log) {
+                    for (int j = 0; j < n; j++) {
+                        dot += gd[go + b + j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        dd[b + j] = zero ? 0 : gd[go + b + j] - Math.exp(yd[b + j]) * dot;
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        dot += gd[go + b + j] * yd[b + j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        dd[b + j] = yd[b + j] * (gd[go + b + j] - dot);
+                    }
+                }
+            }
         }
-        int outer = n == 0 || inner == 0 ? 0 : x.numel / (n * inner);
+        return dx;
+    }
+
+    private static boolean[] softmaxStrided(Tensor x, Tensor out, int outer, int n, int inner, boolean log) {
         boolean[] masked = null;
         int xo = x.offset;
         for (int o = 0; o < outer; o++) {
@@ -1926,6 +2036,25 @@ public final class Tensor {
                 }
             }
         }
+        return masked;
+    }
+
+    /**
+     * Writes softmax (or log-softmax) of contiguous x into out. Returns null when every slice had
+     * a finite maximum, else a keepDims-shaped 0/1 tensor marking the valid slices.
+     */
+    private static Tensor softmaxForward(Tensor x, Tensor out, int axis, boolean log) {
+        int r = x.shape.length;
+        int n = r == 0 ? 1 : x.shape[axis];
+        int inner = 1;
+        for (int i = axis + 1; i < r; i++) {
+            inner *= x.shape[i];
+        }
+        int outer = n == 0 || inner == 0 ? 0 : x.numel / (n * inner);
+        boolean[] masked = inner == 1 && n > 0
+                ? (x.dtype == DType.FLOAT32 ? Loops.softmaxRows(x.f, x.offset, out.f, outer, n, log)
+                        : Loops.softmaxRows(x.d, x.offset, out.d, outer, n, log))
+                : softmaxStrided(x, out, outer, n, inner, log);
         if (masked == null) {
             return null;
         }
@@ -1941,11 +2070,1492 @@ public final class Tensor {
     }
 
     // =========================================================================================
+    // More elementwise ops
+    // =========================================================================================
+
+    private Tensor mapForward(String op, java.util.function.DoubleUnaryOperator fn) {
+        requireFloating(op);
+        Tensor x = dense();
+        Tensor out = empty(dtype, shape);
+        int o = x.offset;
+        if (dtype == DType.FLOAT32) {
+            float[] xf = x.f;
+            float[] of = out.f;
+            for (int i = 0; i < of.length; i++) {
+                of[i] = (float) fn.applyAsDouble(xf[o + i]);
+            }
+        } else {
+            double[] xd = x.d;
+            double[] od = out.d;
+            for (int i = 0; i < od.length; i++) {
+                od[i] = fn.applyAsDouble(xd[o + i]);
+            }
+        }
+        return out;
+    }
+
+    /** @return {@code log(1 + this)} elementwise, accurate near 0 */
+    public Tensor log1p() {
+        Tensor out = mapForward("log1p", Math::log1p);
+        if (tracks(this)) {
+            Tensor x = this;
+            record(out, "log1p", g -> new Tensor[] {g.div(x.add(1.0))}, this);
+        }
+        return out;
+    }
+
+    /** @return {@code 1 / sqrt(this)} elementwise */
+    public Tensor rsqrt() {
+        Tensor out = mapForward("rsqrt", v -> 1.0 / Math.sqrt(v));
+        if (tracks(this)) {
+            record(out, "rsqrt", g -> new Tensor[] {g.mul(out.pow(3.0)).mul(-0.5)}, this);
+        }
+        return out;
+    }
+
+    /** @return the error function elementwise */
+    public Tensor erf() {
+        Tensor out = mapForward("erf", Tensor::erfScalar);
+        if (tracks(this)) {
+            Tensor x = this;
+            record(out, "erf", g -> new Tensor[] {g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI)))}, this);
+        }
+        return out;
+    }
+
+    static double erfScalar(double v) {
+        if (Double.isNaN(v)) {
+            return v;
+        }
+        if (v > 6) {
+            return 1.0;
+        }
+        if (v < -6) {
+            return -1.0;
+        }
+        return org.apache.commons.math3.special.Erf.erf(v);
+    }
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+    private static final double GELU_C = 0.044715;
+
+    /** @return GELU with the exact Gaussian CDF, {@code x * Phi(x)} (PyTorch's default) */
+    public Tensor gelu() {
+        return gelu(false);
+    }
+
+    /**
+     * @param tanhApproximation use {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))} (as
+     *     PyTorch's {@code approximate='tanh'}, GPT-2) instead of the exact {@code x * Phi(x)}
+     * @return GELU elementwise
+     */
+    public Tensor gelu(boolean tanhApproximation) {
+        Tensor out = tanhApproximation
+                ? mapForward("gelu", v -> 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + GELU_C * v * v * v))))
+                : mapForward("gelu", v -> 0.5 * v * (1 + erfScalar(v / Math.sqrt(2))));
+        if (tracks(this)) {
+            Tensor x = this;
+            record(out, "gelu", g -> {
+                Tensor dx;
+                if (tanhApproximation) {
+                    Tensor x2 = x.mul(x);
+                    Tensor t = x.add(x2.mul(x).mul(GELU_C)).mul(SQRT_2_OVER_PI).tanh();
+                    Tensor dinner = x2.mul(3 * GELU_C).add(1.0).mul(SQRT_2_OVER_PI);
+                    dx = t.add(1.0).mul(0.5).add(x.mul(0.5).mul(t.mul(t).rsub(1.0)).mul(dinner));
+                } else {
+                    Tensor cdf = x.div(Math.sqrt(2)).erf().add(1.0).mul(0.5);
+                    Tensor pdf = x.mul(x).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+                    dx = cdf.add(x.mul(pdf));
+                }
+                return new Tensor[] {g.mul(dx)};
+            }, this);
+        }
+        return out;
+    }
+
+    /** @return {@code log(1 + e^x)} elementwise (beta 1, threshold 20, as PyTorch) */
+    public Tensor softplus() {
+        return softplus(1.0, 20.0);
+    }
+
+    /**
+     * @param beta sharpness, positive
+     * @param threshold above {@code beta * x > threshold} the result is {@code x} (linear)
+     * @return {@code log(1 + e^(beta x)) / beta} elementwise, computed stably
+     */
+    public Tensor softplus(double beta, double threshold) {
+        if (!(beta > 0)) {
+            throw new IllegalArgumentException("softplus: beta must be positive, got " + beta);
+        }
+        Tensor out = mapForward("softplus", v -> {
+            double z = beta * v;
+            return z > threshold ? v : (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
+        });
+        if (tracks(this)) {
+            Tensor x = this;
+            record(out, "softplus", g -> {
+                Tensor s = x.mul(beta).sigmoid();
+                Tensor linear = x.mul(beta).gt(threshold);
+                return new Tensor[] {g.mul(where(linear, Tensor.scalar(x.dtype, 1.0), s))};
+            }, this);
+        }
+        return out;
+    }
+
+    /**
+     * @param min lower bound (use {@code Double.NEGATIVE_INFINITY} for none)
+     * @param max upper bound (use {@code Double.POSITIVE_INFINITY} for none), at least min
+     * @return this clamped to {@code [min, max]}; the gradient is 1 inside the closed interval and
+     *     0 outside, as in PyTorch
+     */
+    public Tensor clamp(double min, double max) {
+        if (min > max) {
+            throw new IllegalArgumentException("clamp: min " + min + " exceeds max " + max);
+        }
+        Tensor out = mapForward("clamp", v -> v < min ? min : v > max ? max : v);
+        if (tracks(this)) {
+            Tensor x = this;
+            record(out, "clamp", g -> new Tensor[] {g.mul(x.ge(min).logicalAnd(x.le(max)).to(x.dtype))}, this);
+        }
+        return out;
+    }
+
+    /**
+     * @param min lower bound
+     * @return {@code max(this, min)} elementwise
+     */
+    public Tensor clampMin(double min) {
+        return clamp(min, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param max upper bound
+     * @return {@code min(this, max)} elementwise
+     */
+    public Tensor clampMax(double max) {
+        return clamp(Double.NEGATIVE_INFINITY, max);
+    }
+
+    /**
+     * @param other broadcast against this tensor
+     * @return elementwise maximum (on ties the gradient goes to this tensor)
+     */
+    public Tensor maximum(Tensor other) {
+        Tensor out = binaryForward("maximum", BinaryOp.MAX, this, other);
+        if (tracks(this, other)) {
+            Tensor a = this;
+            Tensor b = other;
+            record(out, "maximum", g -> {
+                Tensor pick = a.ge(b).to(a.dtype);
+                return new Tensor[] {
+                    a.requiresGrad ? sumTo(g.mul(pick), a.shape) : null,
+                    b.requiresGrad ? sumTo(g.mul(pick.rsub(1.0)), b.shape) : null};
+            }, a, b);
+        }
+        return out;
+    }
+
+    /**
+     * @param other broadcast against this tensor
+     * @return elementwise minimum (on ties the gradient goes to this tensor)
+     */
+    public Tensor minimum(Tensor other) {
+        Tensor out = binaryForward("minimum", BinaryOp.MIN, this, other);
+        if (tracks(this, other)) {
+            Tensor a = this;
+            Tensor b = other;
+            record(out, "minimum", g -> {
+                Tensor pick = a.le(b).to(a.dtype);
+                return new Tensor[] {
+                    a.requiresGrad ? sumTo(g.mul(pick), a.shape) : null,
+                    b.requiresGrad ? sumTo(g.mul(pick.rsub(1.0)), b.shape) : null};
+            }, a, b);
+        }
+        return out;
+    }
+
+    // =========================================================================================
+    // Comparisons, masks, where
+    // =========================================================================================
+
+    private static final int CMP_GT = 0;
+    private static final int CMP_GE = 1;
+    private static final int CMP_LT = 2;
+    private static final int CMP_LE = 3;
+    private static final int CMP_EQ = 4;
+    private static final int CMP_NE = 5;
+
+    private static boolean cmp(int kind, double a, double b) {
+        switch (kind) {
+            case CMP_GT: return a > b;
+            case CMP_GE: return a >= b;
+            case CMP_LT: return a < b;
+            case CMP_LE: return a <= b;
+            case CMP_EQ: return a == b;
+            default: return a != b;
+        }
+    }
+
+    private static boolean cmp(int kind, long a, long b) {
+        switch (kind) {
+            case CMP_GT: return a > b;
+            case CMP_GE: return a >= b;
+            case CMP_LT: return a < b;
+            case CMP_LE: return a <= b;
+            case CMP_EQ: return a == b;
+            default: return a != b;
+        }
+    }
+
+    private static Tensor compare(String op, int kind, Tensor x, Tensor y) {
+        if (x.dtype.isFloating() && y.dtype.isFloating() && x.dtype != y.dtype) {
+            requireSameFloat(op, x, y);
+        }
+        int[] outShape = broadcastShapes(op, x.shape, y.shape);
+        Tensor out = empty(DType.BOOL, outShape);
+        boolean[] ob = out.bo;
+        boolean longs = x.dtype == DType.INT64 && y.dtype == DType.INT64;
+        Loops.iterate(outShape, x.offset, x.broadcastStrides(outShape), y.offset, y.broadcastStrides(outShape),
+                0, out.strides, (a, b, c, n, sa, sb, sc) -> {
+                    for (int i = 0; i < n; i++, a += sa, b += sb, c += sc) {
+                        ob[c] = longs ? cmp(kind, x.l[a], y.l[b]) : cmp(kind, x.getRaw(a), y.getRaw(b));
+                    }
+                });
+        return out;
+    }
+
+    private Tensor compareScalar(String op, int kind, double s) {
+        Tensor x = dense();
+        Tensor out = empty(DType.BOOL, shape);
+        int o = x.offset;
+        if (dtype == DType.FLOAT32) {
+            for (int i = 0; i < numel; i++) {
+                out.bo[i] = cmp(kind, x.f[o + i], s);
+            }
+        } else {
+            for (int i = 0; i < numel; i++) {
+                out.bo[i] = cmp(kind, x.getRaw(o + i), s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param other compared elementwise with broadcasting (any numeric dtypes; floats must match)
+     * @return BOOL mask {@code this > other}
+     */
+    public Tensor gt(Tensor other) {
+        return compare("gt", CMP_GT, this, other);
+    }
+
+    /**
+     * @param other compared elementwise with broadcasting
+     * @return BOOL mask {@code this >= other}
+     */
+    public Tensor ge(Tensor other) {
+        return compare("ge", CMP_GE, this, other);
+    }
+
+    /**
+     * @param other compared elementwise with broadcasting
+     * @return BOOL mask {@code this < other}
+     */
+    public Tensor lt(Tensor other) {
+        return compare("lt", CMP_LT, this, other);
+    }
+
+    /**
+     * @param other compared elementwise with broadcasting
+     * @return BOOL mask {@code this <= other}
+     */
+    public Tensor le(Tensor other) {
+        return compare("le", CMP_LE, this, other);
+    }
+
+    /**
+     * @param other compared elementwise with broadcasting
+     * @return BOOL mask {@code this == other}
+     */
+    public Tensor eq(Tensor other) {
+        return compare("eq", CMP_EQ, this, other);
+    }
+
+    /**
+     * @param other compared elementwise with broadcasting
+     * @return BOOL mask {@code this != other}
+     */
+    public Tensor ne(Tensor other) {
+        return compare("ne", CMP_NE, this, other);
+    }
+
+    /**
+     * @param s scalar
+     * @return BOOL mask {@code this > s}
+     */
+    public Tensor gt(double s) {
+        return compareScalar("gt", CMP_GT, s);
+    }
+
+    /**
+     * @param s scalar
+     * @return BOOL mask {@code this >= s}
+     */
+    public Tensor ge(double s) {
+        return compareScalar("ge", CMP_GE, s);
+    }
+
+    /**
+     * @param s scalar
+     * @return BOOL mask {@code this < s}
+     */
+    public Tensor lt(double s) {
+        return compareScalar("lt", CMP_LT, s);
+    }
+
+    /**
+     * @param s scalar
+     * @return BOOL mask {@code this <= s}
+     */
+    public Tensor le(double s) {
+        return compareScalar("le", CMP_LE, s);
+    }
+
+    /**
+     * @param s scalar
+     * @return BOOL mask {@code this == s}
+     */
+    public Tensor eq(double s) {
+        return compareScalar("eq", CMP_EQ, s);
+    }
+
+    /**
+     * @param s scalar
+     * @return BOOL mask {@code this != s}
+     */
+    public Tensor ne(double s) {
+        return compareScalar("ne", CMP_NE, s);
+    }
+
+    private void requireBool(String op) {
+        if (dtype != DType.BOOL) {
+            throw new IllegalArgumentException(op + ": needs a BOOL mask, got " + dtype + " of shape "
+                    + Arrays.toString(shape) + "; build one with a comparison such as x.gt(0) or x.ne(0)");
+        }
+    }
+
+    /** @return elementwise NOT of a BOOL mask */
+    public Tensor logicalNot() {
+        requireBool("logicalNot");
+        Tensor x = dense();
+        Tensor out = empty(DType.BOOL, shape);
+        for (int i = 0; i < numel; i++) {
+            out.bo[i] = !x.bo[x.offset + i];
+        }
+        return out;
+    }
+
+    /**
+     * @param other BOOL mask, broadcast
+     * @return elementwise AND
+     */
+    public Tensor logicalAnd(Tensor other) {
+        return logical("logicalAnd", other, true);
+    }
+
+    /**
+     * @param other BOOL mask, broadcast
+     * @return elementwise OR
+     */
+    public Tensor logicalOr(Tensor other) {
+        return logical("logicalOr", other, false);
+    }
+
+    private Tensor logical(String op, Tensor other, boolean and) {
+        requireBool(op);
+        other.requireBool(op);
+        int[] outShape = broadcastShapes(op, shape, other.shape);
+        Tensor out = empty(DType.BOOL, outShape);
+        boolean[] xb = bo;
+        boolean[] yb = other.bo;
+        Loops.iterate(outShape, offset, broadcastStrides(outShape), other.offset, other.broadcastStrides(outShape),
+                0, out.strides, (a, b, c, n, sa, sb, sc) -> {
+                    for (int i = 0; i < n; i++, a += sa, b += sb, c += sc) {
+                        out.bo[c] = and ? xb[a] && yb[b] : xb[a] || yb[b];
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * Elementwise select, like {@code torch.where}: {@code cond ? a : b} with all three broadcast
+     * together. Differentiable in {@code a} and {@code b}.
+     *
+     * @param cond BOOL mask
+     * @param a values where cond is true
+     * @param b values where cond is false (same float dtype as a)
+     * @return the selection
+     */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        cond.requireBool("where");
+        requireSameFloat("where", a, b);
+        int[] outShape = broadcastShapes("where", broadcastShapes("where", cond.shape, a.shape), b.shape);
+        boolean[] c = new Tensor(DType.BOOL, outShape, cond.broadcastStrides(outShape), cond.offset, cond.bo).copyOut().bo;
+        Tensor out = empty(a.dtype, outShape);
+        Loops.iterate(outShape, a.offset, a.broadcastStrides(outShape), b.offset, b.broadcastStrides(outShape),
+                0, out.strides, (ia, ib, ic, n, sa, sb, sc) -> {
+                    if (a.dtype == DType.FLOAT32) {
+                        for (int i = 0; i < n; i++, ia += sa, ib += sb, ic += sc) {
+                            out.f[ic] = c[ic] ? a.f[ia] : b.f[ib];
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++, ia += sa, ib += sb, ic += sc) {
+                            out.d[ic] = c[ic] ? a.d[ia] : b.d[ib];
+                        }
+                    }
+                });
+        if (tracks(a, b)) {
+            Tensor condFull = wrap(DType.BOOL, outShape, c);
+            record(out, "where", g -> {
+                Tensor zero = Tensor.scalar(g.dtype, 0.0);
+                return new Tensor[] {
+                    a.requiresGrad ? sumTo(where(condFull, g, zero), a.shape) : null,
+                    b.requiresGrad ? sumTo(where(condFull, zero, g), b.shape) : null};
+            }, a, b);
+        }
+        return out;
+    }
+
+    /**
+     * @param mask BOOL mask broadcastable to this shape
+     * @param value written where the mask is true (e.g. {@code Double.NEGATIVE_INFINITY})
+     * @return a copy with masked positions replaced; the gradient there is 0
+     */
+    public Tensor maskedFill(Tensor mask, double value) {
+        mask.requireBool("maskedFill");
+        requireFloating("maskedFill");
+        int[] bs = broadcastShapes("maskedFill", shape, mask.shape);
+        if (!Arrays.equals(bs, shape)) {
+            throw new IllegalArgumentException("maskedFill: mask of shape " + Arrays.toString(mask.shape)
+                    + " does not broadcast to the tensor's shape " + Arrays.toString(shape));
+        }
+        return where(mask, Tensor.scalar(dtype, value), this);
+    }
+
+    // =========================================================================================
+    // More reductions: max, min, argmax, argmin, var, logSumExp
+    // =========================================================================================
+
+    /**
+     * Views this tensor with the given axes moved last and flattened into one, e.g. reducing
+     * {@code [A, B, C]} over {0, 2} gives {@code [B, A*C]}. Differentiable (permute + reshape).
+     */
+    private Tensor axesLast(String op, int[] axes) {
+        boolean[] mask = axisMask(op, axes);
+        int r = shape.length;
+        int[] perm = new int[r];
+        int j = 0;
+        int kept = 0;
+        for (int i = 0; i < r; i++) {
+            if (!mask[i]) {
+                perm[j++] = i;
+                kept++;
+            }
+        }
+        int red = 1;
+        for (int i = 0; i < r; i++) {
+            if (mask[i]) {
+                perm[j++] = i;
+                red *= shape[i];
+            }
+        }
+        int[] ns = new int[kept + 1];
+        for (int i = 0; i < kept; i++) {
+            ns[i] = shape[perm[i]];
+        }
+        ns[kept] = red;
+        return permute(perm).reshape(ns);
+    }
+
+    private Tensor reduceAxes(String op, int[] axes, boolean keepDims, java.util.function.BiFunction<Tensor, Integer, Tensor> along) {
+        boolean[] mask = axisMask(op, axes);
+        if (axes.length == 1) {
+            int a = axis(op, axes[0], shape.length);
+            Tensor out = along.apply(this, a);
+            return keepDims ? out : out.squeeze(a);
+        }
+        Tensor flat = axesLast(op, axes);
+        Tensor out = along.apply(flat, flat.shape.length - 1).squeeze(-1);
+        return keepDims ? out.reshape(reducedShape(shape, mask, true)) : out;
+    }
+
+    /** @return the largest element as a scalar (NaN if any element is NaN) */
+    public Tensor max() {
+        return flatten().max(0);
+    }
+
+    /**
+     * @param axis dimension to reduce (removed)
+     * @return the maximum over {@code axis}; the gradient flows to the first maximal element
+     */
+    public Tensor max(int axis) {
+        return max(new int[] {axis}, false);
+    }
+
+    /**
+     * @param axis dimension to reduce
+     * @param keepDims keep it with size 1
+     * @return the maximum over {@code axis}
+     */
+    public Tensor max(int axis, boolean keepDims) {
+        return max(new int[] {axis}, keepDims);
+    }
+
+    /**
+     * @param axes dimensions to reduce
+     * @param keepDims keep them with size 1
+     * @return the maximum over {@code axes}
+     */
+    public Tensor max(int[] axes, boolean keepDims) {
+        requireFloating("max");
+        return reduceAxes("max", axes, keepDims, (t, a) -> t.extremeAlong("max", a, false));
+    }
+
+    /** @return the smallest element as a scalar */
+    public Tensor min() {
+        return flatten().min(0);
+    }
+
+    /**
+     * @param axis dimension to reduce (removed)
+     * @return the minimum over {@code axis}
+     */
+    public Tensor min(int axis) {
+        return min(new int[] {axis}, false);
+    }
+
+    /**
+     * @param axis dimension to reduce
+     * @param keepDims keep it with size 1
+     * @return the minimum over {@code axis}
+     */
+    public Tensor min(int axis, boolean keepDims) {
+        return min(new int[] {axis}, keepDims);
+    }
+
+    /**
+     * @param axes dimensions to reduce
+     * @param keepDims keep them with size 1
+     * @return the minimum over {@code axes}
+     */
+    public Tensor min(int[] axes, boolean keepDims) {
+        requireFloating("min");
+        return reduceAxes("min", axes, keepDims, (t, a) -> t.extremeAlong("min", a, true));
+    }
+
+    /** @return INT64 scalar: the flat row-major index of the first largest element */
+    public Tensor argmax() {
+        return flatten().argmax(0, false);
+    }
+
+    /**
+     * @param axis dimension to search
+     * @param keepDims keep it with size 1
+     * @return INT64 indices of the first largest element along {@code axis}
+     */
+    public Tensor argmax(int axis, boolean keepDims) {
+        Tensor idx = extremeIndex("argmax", axis(("argmax"), axis, Math.max(shape.length, 1)), false);
+        return keepDims || shape.length == 0 ? idx : idx.squeeze(axis);
+    }
+
+    /**
+     * @param axis dimension to search
+     * @return INT64 indices of the first largest element along {@code axis} (removed)
+     */
+    public Tensor argmax(int axis) {
+        return argmax(axis, false);
+    }
+
+    /**
+     * @param axis dimension to search
+     * @param keepDims keep it with size 1
+     * @return INT64 indices of the first smallest element along {@code axis}
+     */
+    public Tensor argmin(int axis, boolean keepDims) {
+        Tensor idx = extremeIndex("argmin", axis(("argmin"), axis, Math.max(shape.length, 1)), true);
+        return keepDims || shape.length == 0 ? idx : idx.squeeze(axis);
+    }
+
+    /** Keep-dims indices (INT64) of the extreme along a normalised axis. */
+    private Tensor extremeIndex(String op, int a, boolean min) {
+        if (shape.length > 0 && shape[a] == 0) {
+            throw new IllegalArgumentException(op + ": cannot reduce an empty dimension (shape " + Arrays.toString(shape) + ")");
+        }
+        Tensor x = dense();
+        int n = shape.length == 0 ? 1 : shape[a];
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int outer = numel / Math.max(1, n * inner);
+        int[] ks = shape.clone();
+        if (ks.length > 0) {
+            ks[a] = 1;
+        }
+        Tensor idx = empty(DType.INT64, ks);
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = x.offset + o * n * inner + in;
+                int best = 0;
+                double bv = x.getRaw(base);
+                for (int j = 1; j < n && !Double.isNaN(bv); j++) {
+                    double v = x.getRaw(base + j * inner);
+                    if (Double.isNaN(v) || (min ? v < bv : v > bv)) {
+                        bv = v;
+                        best = j;
+                    }
+                }
+                idx.l[o * inner + in] = best;
+            }
+        }
+        return idx;
+    }
+
+    /** Keep-dims max/min values along a normalised axis. */
+    private Tensor extremeAlong(String op, int a, boolean min) {
+        Tensor idx = extremeIndex(op, a, min);
+        Tensor out = gatherForward(this, a, idx);
+        if (tracks(this)) {
+            int[] in = shape;
+            DType dt = dtype;
+            record(out, op, g -> new Tensor[] {Tensor.zeros(dt, in).scatterAdd(a, idx, g)}, this);
+        }
+        return out;
+    }
+
+    /** @return the unbiased variance (correction 1, as {@code torch.var}) of all elements */
+    public Tensor var() {
+        return var(allAxes(), true, false);
+    }
+
+    /**
+     * @param axis dimension to reduce (removed)
+     * @return the unbiased variance over {@code axis}
+     */
+    public Tensor var(int axis) {
+        return var(new int[] {axis}, true, false);
+    }
+
+    /**
+     * @param axes dimensions to reduce
+     * @param unbiased divide by {@code N - 1} (true, PyTorch's default) or {@code N} (false)
+     * @param keepDims keep reduced dimensions with size 1
+     * @return the variance over {@code axes}
+     */
+    public Tensor var(int[] axes, boolean unbiased, boolean keepDims) {
+        requireFloating("var");
+        boolean[] mask = axisMask("var", axes);
+        int count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (mask[i]) {
+                count *= shape[i];
+            }
+        }
+        Tensor centered = sub(mean(axes, true));
+        return centered.mul(centered).sum(axes, keepDims).div(Math.max(0, count - (unbiased ? 1 : 0)));
+    }
+
+    /** @return the unbiased standard deviation of all elements */
+    public Tensor std() {
+        return var().sqrt();
+    }
+
+    /**
+     * @param axes dimensions to reduce
+     * @param unbiased divide by {@code N - 1} (true) or {@code N}
+     * @param keepDims keep reduced dimensions with size 1
+     * @return the standard deviation over {@code axes}
+     */
+    public Tensor std(int[] axes, boolean unbiased, boolean keepDims) {
+        return var(axes, unbiased, keepDims).sqrt();
+    }
+
+    /**
+     * @param axis dimension to reduce (removed)
+     * @return {@code log(sum(exp(x)))} over {@code axis}, computed stably; -inf for an all -inf
+     *     slice, whose gradient is 0
+     */
+    public Tensor logSumExp(int axis) {
+        return logSumExp(new int[] {axis}, false);
+    }
+
+    /**
+     * @param axis dimension to reduce
+     * @param keepDims keep it with size 1
+     * @return log-sum-exp over {@code axis}
+     */
+    public Tensor logSumExp(int axis, boolean keepDims) {
+        return logSumExp(new int[] {axis}, keepDims);
+    }
+
+    /**
+     * @param axes dimensions to reduce
+     * @param keepDims keep them with size 1
+     * @return log-sum-exp over {@code axes}
+     */
+    public Tensor logSumExp(int[] axes, boolean keepDims) {
+        requireFloating("logSumExp");
+        return reduceAxes("logSumExp", axes, keepDims, (t, a) -> t.logSumExpAlong(a));
+    }
+
+    private Tensor logSumExpAlong(int a) {
+        Tensor x = dense();
+        int n = shape[a];
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int outer = n * inner == 0 ? 0 : numel / (n * inner);
+        int[] ks = shape.clone();
+        ks[a] = 1;
+        Tensor out = empty(dtype, ks);
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = x.offset + o * n * inner + in;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    double v = x.getRaw(base + j * inner);
+                    if (v > max || Double.isNaN(v)) {
+                        max = v;
+                    }
+                }
+                double r;
+                if (Double.isInfinite(max)) {
+                    r = max;
+                } else {
+                    double s = 0;
+                    for (int j = 0; j < n; j++) {
+                        s += Math.exp(x.getRaw(base + j * inner) - max);
+                    }
+                    r = max + Math.log(s);
+                }
+                out.setRaw(o * inner + in, r);
+            }
+        }
+        if (n == 0) {
+            out.fillRaw(Double.NEGATIVE_INFINITY);
+        }
+        if (tracks(this)) {
+            Tensor self = this;
+            record(out, "logSumExp", g -> new Tensor[] {g.mul(self.softmax(a))}, this);
+        }
+        return out;
+    }
+
+    // =========================================================================================
+    // Slicing, joining, indexing
+    // =========================================================================================
+
+    /**
+     * @param axis dimension to slice
+     * @param start first index (negative counts from the end)
+     * @param length number of elements kept
+     * @return a view of {@code length} consecutive entries along {@code axis}
+     */
+    public Tensor narrow(int axis, int start, int length) {
+        int a = axis("narrow", axis, shape.length);
+        int s = start < 0 ? start + shape[a] : start;
+        if (s < 0 || length < 0 || s + length > shape[a]) {
+            throw new IllegalArgumentException("narrow: start " + start + " with length " + length
+                    + " does not fit in dimension " + axis + " of size " + shape[a] + " (shape " + Arrays.toString(shape) + ")");
+        }
+        return sliceView(a, s, length, 1);
+    }
+
+    /**
+     * Python-style slice {@code x[..., start:end, ...]} along {@code axis}; out-of-range bounds are
+     * clamped, negative bounds count from the end.
+     *
+     * @param axis dimension to slice
+     * @param start first index
+     * @param end exclusive end
+     * @return a view
+     */
+    public Tensor slice(int axis, int start, int end) {
+        return slice(axis, start, end, 1);
+    }
+
+    /**
+     * Python-style slice {@code x[..., start:end:step, ...]} along {@code axis}.
+     *
+     * @param axis dimension to slice
+     * @param start first index (clamped, negative counts from the end)
+     * @param end exclusive end (clamped, negative counts from the end)
+     * @param step positive step
+     * @return a view
+     */
+    public Tensor slice(int axis, int start, int end, int step) {
+        int a = axis("slice", axis, shape.length);
+        if (step <= 0) {
+            throw new IllegalArgumentException("slice: step must be positive, got " + step);
+        }
+        int n = shape[a];
+        int s = clampIndex(start, n);
+        int e = clampIndex(end, n);
+        int len = e <= s ? 0 : (e - s + step - 1) / step;
+        return sliceView(a, s, len, step);
+    }
+
+    private static int clampIndex(int i, int n) {
+        int v = i < 0 ? i + n : i;
+        return Math.max(0, Math.min(n, v));
+    }
+
+    Tensor sliceView(int a, int start, int len, int step) {
+        int[] s = shape.clone();
+        int[] st = strides.clone();
+        s[a] = len;
+        st[a] = strides[a] * step;
+        Tensor out = view(s, st, offset + (len == 0 ? 0 : start * strides[a]));
+        if (tracks(this)) {
+            int[] in = shape;
+            record(out, "slice", g -> new Tensor[] {embedSlice(g, in, a, start, len, step)}, this);
+        }
+        return out;
+    }
+
+    /** Zeros of {@code inShape} with {@code g} written into the slice; the adjoint of slicing. */
+    static Tensor embedSlice(Tensor g, int[] inShape, int a, int start, int len, int step) {
+        Tensor out = empty(g.dtype, inShape);
+        int[] st = out.strides.clone();
+        st[a] *= step;
+        Loops.copy(g, g.strides, out.storage(), start * out.strides[a], st);
+        if (tracks(g)) {
+            record(out, "sliceBackward", gg -> new Tensor[] {gg.sliceView(a, start, len, step)}, g);
+        }
+        return out;
+    }
+
+    /**
+     * @param splitSize size of each piece along {@code axis} (the last may be smaller)
+     * @param axis dimension to split
+     * @return views covering the dimension in order
+     */
+    public Tensor[] split(int splitSize, int axis) {
+        int a = axis("split", axis, shape.length);
+        if (splitSize <= 0) {
+            throw new IllegalArgumentException("split: splitSize must be positive, got " + splitSize);
+        }
+        int n = shape[a];
+        int pieces = Math.max(1, (n + splitSize - 1) / splitSize);
+        Tensor[] out = new Tensor[pieces];
+        for (int i = 0; i < pieces; i++) {
+            int s = i * splitSize;
+            out[i] = sliceView(a, s, Math.min(splitSize, n - s), 1);
+        }
+        return out;
+    }
+
+    /**
+     * @param sizes sizes of the pieces, summing to the size of {@code axis}
+     * @param axis dimension to split
+     * @return views covering the dimension in order
+     */
+    public Tensor[] split(int[] sizes, int axis) {
+        int a = axis("split", axis, shape.length);
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) {
+                throw new IllegalArgumentException("split: negative size in " + Arrays.toString(sizes));
+            }
+            total += s;
+        }
+        if (total != shape[a]) {
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " sum to " + total
+                    + " but dimension " + axis + " has size " + shape[a]);
+        }
+        Tensor[] out = new Tensor[sizes.length];
+        int s = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = sliceView(a, s, sizes[i], 1);
+            s += sizes[i];
+        }
+        return out;
+    }
+
+    /**
+     * @param chunks number of pieces wanted (fewer when the dimension is too small), as
+     *     {@code torch.chunk}
+     * @param axis dimension to split
+     * @return views of size {@code ceil(n / chunks)} (the last may be smaller)
+     */
+    public Tensor[] chunk(int chunks, int axis) {
+        if (chunks <= 0) {
+            throw new IllegalArgumentException("chunk: chunks must be positive, got " + chunks);
+        }
+        int n = shape[axis("chunk", axis, shape.length)];
+        return split(Math.max(1, (n + chunks - 1) / chunks), axis);
+    }
+
+    /**
+     * Joins tensors along an existing dimension, like {@code torch.cat}.
+     *
+     * @param axis the dimension to join along
+     * @param tensors at least one tensor; same dtype and rank, equal sizes except along axis
+     * @return the concatenation
+     */
+    public static Tensor concat(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException("concat: needs at least one tensor");
+        }
+        Tensor first = tensors[0];
+        int r = first.shape.length;
+        int a = axis("concat", axis, r);
+        int total = 0;
+        boolean grad = false;
+        for (int i = 0; i < tensors.length; i++) {
+            Tensor t = tensors[i];
+            if (t.dtype != first.dtype) {
+                throw new IllegalArgumentException("concat: tensor " + i + " is " + t.dtype + " but tensor 0 is "
+                        + first.dtype + "; convert with .to(DType." + first.dtype + ")");
+            }
+            boolean ok = t.shape.length == r;
+            for (int dd = 0; ok && dd < r; dd++) {
+                ok = dd == a || t.shape[dd] == first.shape[dd];
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("concat: tensor " + i + " has shape " + Arrays.toString(t.shape)
+                        + " but tensor 0 has " + Arrays.toString(first.shape) + "; all sizes must match except along axis " + axis);
+            }
+            total += t.shape[a];
+            grad |= t.requiresGrad;
+        }
+        int[] os = first.shape.clone();
+        os[a] = total;
+        Tensor out = empty(first.dtype, os);
+        int[] starts = new int[tensors.length];
+        int s = 0;
+        for (int i = 0; i < tensors.length; i++) {
+            starts[i] = s;
+            Loops.copy(tensors[i], tensors[i].strides, out.storage(), s * out.strides[a], out.strides);
+            s += tensors[i].shape[a];
+        }
+        if (grad && GradMode.isEnabled()) {
+            Tensor[] ins = tensors.clone();
+            record(out, "concat", g -> {
+                Tensor[] gs = new Tensor[ins.length];
+                for (int i = 0; i < ins.length; i++) {
+                    if (ins[i].requiresGrad) {
+                        gs[i] = g.sliceView(a, starts[i], ins[i].shape[a], 1);
+                    }
+                }
+                return gs;
+            }, ins);
+        }
+        return out;
+    }
+
+    /**
+     * Joins tensors along a new dimension, like {@code torch.stack}.
+     *
+     * @param axis position of the new dimension, in {@code [-rank-1, rank]}
+     * @param tensors at least one tensor, all of the same shape and dtype
+     * @return the stacked tensor
+     */
+    public static Tensor stack(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException("stack: needs at least one tensor");
+        }
+        Tensor[] u = new Tensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            if (!Arrays.equals(tensors[i].shape, tensors[0].shape)) {
+                throw new IllegalArgumentException("stack: tensor " + i + " has shape " + Arrays.toString(tensors[i].shape)
+                        + " but tensor 0 has " + Arrays.toString(tensors[0].shape) + "; stack needs equal shapes");
+            }
+            u[i] = tensors[i].unsqueeze(axis);
+        }
+        return concat(axis < 0 ? axis : axis, u);
+    }
+
+    private static long[] indexValues(String op, Tensor index) {
+        if (index.dtype != DType.INT64) {
+            throw new IllegalArgumentException(op + ": index must be INT64, got " + index.dtype
+                    + "; convert with .to(DType.INT64)");
+        }
+        return index.toLongArray();
+    }
+
+    private static int checkIndex(String op, long k, int size, int axis) {
+        if (k < -size || k >= size) {
+            throw new IllegalArgumentException(op + ": index " + k + " is out of range for dimension " + axis
+                    + " of size " + size);
+        }
+        return (int) (k < 0 ? k + size : k);
+    }
+
+    /**
+     * Selects entries along {@code axis}, like {@code torch.index_select}.
+     *
+     * @param axis dimension to index
+     * @param index 1-D (or scalar) INT64 indices, negative count from the end
+     * @return a tensor whose {@code axis} has {@code index.numel()} entries
+     */
+    public Tensor indexSelect(int axis, Tensor index) {
+        int a = axis("indexSelect", axis, shape.length);
+        if (index.shape.length > 1) {
+            throw new IllegalArgumentException("indexSelect: index must be 1-D, got shape " + Arrays.toString(index.shape)
+                    + "; flatten it with reshape(-1) and reshape the result");
+        }
+        long[] idx = indexValues("indexSelect", index);
+        int[] os = shape.clone();
+        os[a] = idx.length;
+        Tensor out = empty(dtype, os);
+        int[] sliceShape = shape.clone();
+        sliceShape[a] = 1;
+        for (int j = 0; j < idx.length; j++) {
+            int k = checkIndex("indexSelect", idx[j], shape[a], axis);
+            Tensor src = new Tensor(dtype, sliceShape, strides, offset + k * strides[a], storage());
+            Loops.copy(src, src.strides, out.storage(), j * out.strides[a], out.strides);
+        }
+        if (tracks(this)) {
+            int[] in = shape;
+            DType dt = dtype;
+            record(out, "indexSelect", g -> new Tensor[] {Tensor.zeros(dt, in).indexAdd(a, index, g)}, this);
+        }
+        return out;
+    }
+
+    /**
+     * Out-of-place {@code torch.index_add}: a copy of this tensor with {@code src}'s entry
+     * {@code j} along {@code axis} added at position {@code index[j]} (repeated indices add up).
+     *
+     * @param axis dimension to index
+     * @param index 1-D INT64 indices
+     * @param src values; same shape as this except {@code axis} has {@code index.numel()} entries
+     * @return the sum
+     */
+    public Tensor indexAdd(int axis, Tensor index, Tensor src) {
+        int a = axis("indexAdd", axis, shape.length);
+        requireSameFloat("indexAdd", this, src);
+        long[] idx = indexValues("indexAdd", index);
+        int[] want = shape.clone();
+        want[a] = idx.length;
+        if (!Arrays.equals(want, src.shape) || index.shape.length > 1) {
+            throw new IllegalArgumentException("indexAdd: src must have shape " + Arrays.toString(want)
+                    + " for 1-D index of " + idx.length + " entries, got src " + Arrays.toString(src.shape)
+                    + " and index " + Arrays.toString(index.shape));
+        }
+        Tensor out = copyOut();
+        int[] sliceShape = shape.clone();
+        sliceShape[a] = 1;
+        int[] sst = src.strides;
+        for (int j = 0; j < idx.length; j++) {
+            int k = checkIndex("indexAdd", idx[j], shape[a], axis);
+            int outOff = k * out.strides[a];
+            int srcOff = src.offset + j * sst[a];
+            if (dtype == DType.FLOAT32) {
+                Loops.iterate(sliceShape, outOff, out.strides, srcOff, sst, outOff, out.strides,
+                        (p, q, c, n, sp, sq, sc) -> Loops.binRow(BinaryOp.ADD, out.f, p, sp, src.f, q, sq, out.f, c, sc, n));
+            } else {
+                Loops.iterate(sliceShape, outOff, out.strides, srcOff, sst, outOff, out.strides,
+                        (p, q, c, n, sp, sq, sc) -> Loops.binRow(BinaryOp.ADD, out.d, p, sp, src.d, q, sq, out.d, c, sc, n));
+            }
+        }
+        if (tracks(this, src)) {
+            Tensor self = this;
+            record(out, "indexAdd", g -> new Tensor[] {
+                self.requiresGrad ? g : null,
+                src.requiresGrad ? g.indexSelect(a, index) : null}, self, src);
+        }
+        return out;
+    }
+
+    /**
+     * Gathers along {@code axis}, like {@code torch.gather}: for rank 2 and axis 1,
+     * {@code out[i][j] = this[i][index[i][j]]}.
+     *
+     * @param axis dimension to index
+     * @param index INT64 tensor of the same rank, no larger than this tensor in the other
+     *     dimensions
+     * @return a tensor of {@code index}'s shape
+     */
+    public Tensor gather(int axis, Tensor index) {
+        int a = axis("gather", axis, shape.length);
+        Tensor out = gatherForward(this, a, index);
+        if (tracks(this)) {
+            int[] in = shape;
+            DType dt = dtype;
+            record(out, "gather", g -> new Tensor[] {Tensor.zeros(dt, in).scatterAdd(a, index, g)}, this);
+        }
+        return out;
+    }
+
+    private static void checkScatterShapes(String op, Tensor x, int a, Tensor index) {
+        if (index.dtype != DType.INT64) {
+            throw new IllegalArgumentException(op + ": index must be INT64, got " + index.dtype + "; convert with .to(DType.INT64)");
+        }
+        boolean ok = index.shape.length == x.shape.length;
+        for (int dd = 0; ok && dd < x.shape.length; dd++) {
+            ok = dd == a || index.shape[dd] <= x.shape[dd];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": index of shape " + Arrays.toString(index.shape)
+                    + " must have the same rank as the tensor " + Arrays.toString(x.shape)
+                    + " and be no larger in every dimension except " + a);
+        }
+    }
+
+    static Tensor gatherForward(Tensor x, int a, Tensor index) {
+        checkScatterShapes("gather", x, a, index);
+        Tensor out = empty(x.dtype, index.shape.clone());
+        int r = index.shape.length;
+        int[] idx = new int[r];
+        for (int p = 0; p < out.numel; p++) {
+            int io = index.offset;
+            int xo = x.offset;
+            for (int dd = 0; dd < r; dd++) {
+                io += idx[dd] * index.strides[dd];
+                if (dd != a) {
+                    xo += idx[dd] * x.strides[dd];
+                }
+            }
+            int k = r == 0 ? 0 : checkIndex("gather", index.l[io], x.shape[a], a);
+            out.setRaw(p, x.getRaw(xo + (r == 0 ? 0 : k * x.strides[a])));
+            for (int dd = r - 1; dd >= 0; dd--) {
+                if (++idx[dd] < index.shape[dd]) {
+                    break;
+                }
+                idx[dd] = 0;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Out-of-place {@code torch.scatter_add}: a copy of this tensor where, for rank 2 and axis 1,
+     * {@code out[i][index[i][j]] += src[i][j]}.
+     *
+     * @param axis dimension to index
+     * @param index INT64 tensor of the same rank, no larger than this tensor except along axis
+     * @param src values of exactly {@code index}'s shape, same float dtype
+     * @return the sum
+     */
+    public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
+        int a = axis("scatterAdd", axis, shape.length);
+        requireSameFloat("scatterAdd", this, src);
+        checkScatterShapes("scatterAdd", this, a, index);
+        if (!Arrays.equals(src.shape, index.shape)) {
+            throw new IllegalArgumentException("scatterAdd: src shape " + Arrays.toString(src.shape)
+                    + " must equal index shape " + Arrays.toString(index.shape));
+        }
+        Tensor out = copyOut();
+        int r = index.shape.length;
+        int[] idx = new int[r];
+        for (int p = 0; p < index.numel; p++) {
+            int io = index.offset;
+            int so = src.offset;
+            int oo = 0;
+            for (int dd = 0; dd < r; dd++) {
+                io += idx[dd] * index.strides[dd];
+                so += idx[dd] * src.strides[dd];
+                if (dd != a) {
+                    oo += idx[dd] * out.strides[dd];
+                }
+            }
+            if (r > 0) {
+                oo += checkIndex("scatterAdd", index.l[io], shape[a], a) * out.strides[a];
+            }
+            out.setRaw(oo, out.getRaw(oo) + src.getRaw(so));
+            for (int dd = r - 1; dd >= 0; dd--) {
+                if (++idx[dd] < index.shape[dd]) {
+                    break;
+                }
+                idx[dd] = 0;
+            }
+        }
+        if (tracks(this, src)) {
+            Tensor self = this;
+            record(out, "scatterAdd", g -> new Tensor[] {
+                self.requiresGrad ? g : null,
+                src.requiresGrad ? g.gather(a, index) : null}, self, src);
+        }
+        return out;
+    }
+
+    /**
+     * Embedding lookup, like {@code torch.nn.functional.embedding(indices, weight)}.
+     *
+     * @param indices INT64 indices of any shape, each in {@code [0, V)}
+     * @param weight table of shape {@code [V, D]}
+     * @return shape {@code indices.shape + [D]}; the gradient accumulates into the used rows
+     */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        if (weight.shape.length != 2) {
+            throw new IllegalArgumentException("embedding: weight must be [numEmbeddings, dim], got "
+                    + Arrays.toString(weight.shape));
+        }
+        int[] os = Arrays.copyOf(indices.shape, indices.shape.length + 1);
+        os[indices.shape.length] = weight.shape[1];
+        return weight.indexSelect(0, indices.reshape(-1)).reshape(os);
+    }
+
+    /**
+     * @param numClasses number of classes, or -1 to use {@code max + 1}
+     * @return INT64 one-hot encoding with a new last dimension, like {@code torch.nn.functional.one_hot}
+     */
+    public Tensor oneHot(int numClasses) {
+        return oneHot(numClasses, DType.INT64);
+    }
+
+    /**
+     * @param numClasses number of classes, or -1 to use {@code max + 1}
+     * @param dtype element type of the result
+     * @return one-hot encoding of this INT64 tensor with a new last dimension
+     */
+    public Tensor oneHot(int numClasses, DType dtype) {
+        long[] v = indexValues("oneHot", this);
+        int c = numClasses;
+        if (c == -1) {
+            long m = -1;
+            for (long x : v) {
+                m = Math.max(m, x);
+            }
+            c = (int) (m + 1);
+        }
+        int[] os = Arrays.copyOf(shape, shape.length + 1);
+        os[shape.length] = c;
+        Tensor out = empty(dtype, os);
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < 0 || v[i] >= c) {
+                throw new IllegalArgumentException("oneHot: class index " + v[i] + " is outside [0, " + c + ")");
+            }
+            out.setRaw(i * c + (int) v[i], 1);
+        }
+        return out;
+    }
+
+    /**
+     * Inverted dropout: zeroes each element with probability {@code p} and scales the rest by
+     * {@code 1 / (1 - p)}. Apply only in training; the mask comes from {@code rng}, so the same
+     * seed gives the same mask.
+     *
+     * @param p drop probability in [0, 1]
+     * @param rng generator (advanced by {@code numel} draws when {@code 0 < p < 1})
+     * @return the masked tensor (this tensor itself when p is 0)
+     */
+    public Tensor dropout(double p, Rng rng) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout: p must be in [0, 1], got " + p);
+        }
+        requireFloating("dropout");
+        if (p == 0) {
+            return this;
+        }
+        Tensor mask = empty(dtype, shape);
+        if (p < 1) {
+            double scale = 1 / (1 - p);
+            for (int i = 0; i < mask.numel; i++) {
+                mask.setRaw(i, rng.nextDouble() < p ? 0 : scale);
+            }
+        }
+        return mul(mask);
+    }
+
+    // =========================================================================================
+    // Layer normalisation
+    // =========================================================================================
+
+    /**
+     * Layer normalisation over the trailing {@code normalizedShape} dimensions, like
+     * {@code torch.nn.functional.layer_norm}: {@code (x - mean) / sqrt(var + eps) * weight + bias}
+     * with the biased variance. Forward and first-order backward are fused; when the backward
+     * pass itself is recorded ({@code createGraph}), it is expressed with tensor ops and so is
+     * differentiable again.
+     *
+     * @param normalizedShape trailing dimensions to normalise over
+     * @param weight scale of shape {@code normalizedShape}, or null for none
+     * @param bias shift of shape {@code normalizedShape}, or null for none
+     * @param eps added to the variance, e.g. 1e-5
+     * @return the normalised tensor
+     */
+    public Tensor layerNorm(int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        requireFloating("layerNorm");
+        int k = normalizedShape.length;
+        boolean ok = k >= 1 && k <= shape.length;
+        for (int i = 0; ok && i < k; i++) {
+            ok = shape[shape.length - k + i] == normalizedShape[i];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("layerNorm: normalizedShape " + Arrays.toString(normalizedShape)
+                    + " must match the trailing dimensions of the input " + Arrays.toString(shape));
+        }
+        for (Tensor p : new Tensor[] {weight, bias}) {
+            if (p != null) {
+                requireSameFloat("layerNorm", this, p);
+                if (!Arrays.equals(p.shape, normalizedShape)) {
+                    throw new IllegalArgumentException("layerNorm: weight and bias must have shape "
+                            + Arrays.toString(normalizedShape) + ", got " + Arrays.toString(p.shape));
+                }
+            }
+        }
+        int dim = checkedNumel("layerNorm", normalizedShape);
+        int rows = dim == 0 ? 0 : numel / dim;
+        Tensor x = dense();
+        Tensor w = weight == null ? null : weight.dense();
+        Tensor b = bias == null ? null : bias.dense();
+        Tensor out = empty(dtype, shape);
+        double[] means = new double[rows];
+        double[] rstds = new double[rows];
+        double[] wv = w == null ? null : w.toDoubleArray();
+        double[] bv = b == null ? null : b.toDoubleArray();
+        double[] row = new double[dim];
+        for (int r = 0; r < rows; r++) {
+            loadRow(x, x.offset + r * dim, row, dim);
+            double s = 0;
+            for (int j = 0; j < dim; j++) {
+                s += row[j];
+            }
+            double mu = s / dim;
+            double v = 0;
+            for (int j = 0; j < dim; j++) {
+                double c = row[j] - mu;
+                v += c * c;
+            }
+            double rstd = 1 / Math.sqrt(v / dim + eps);
+            means[r] = mu;
+            rstds[r] = rstd;
+            for (int j = 0; j < dim; j++) {
+                double y = (row[j] - mu) * rstd;
+                if (wv != null) {
+                    y *= wv[j];
+                }
+                if (bv != null) {
+                    y += bv[j];
+                }
+                row[j] = y;
+            }
+            storeRow(out, r * dim, row, dim);
+        }
+        boolean wg = weight != null && weight.requiresGrad;
+        boolean bg = bias != null && bias.requiresGrad;
+        if ((requiresGrad || wg || bg) && GradMode.isEnabled()) {
+            Tensor self = this;
+            int[] axes = new int[k];
+            for (int i = 0; i < k; i++) {
+                axes[i] = shape.length - k + i;
+            }
+            record(out, "layerNorm", g -> {
+                if (GradMode.isEnabled()) {
+                    return layerNormBackwardComposite(self, weight, bias, g, axes, eps);
+                }
+                return layerNormBackwardFused(x, wv, g.dense(), means, rstds, rows, dim, self.requiresGrad, wg, bg,
+                        weight, bias);
+            }, this, weight, bias);
+        }
+        return out;
+    }
+
+    /** The layer-norm gradient written with tensor ops, so it can be differentiated again. */
+    private static Tensor[] layerNormBackwardComposite(Tensor x, Tensor weight, Tensor bias, Tensor g, int[] axes,
+                                                       double eps) {
+        Tensor mu = x.mean(axes, true);
+        Tensor xc = x.sub(mu);
+        Tensor rstd = xc.mul(xc).mean(axes, true).add(eps).rsqrt();
+        Tensor xhat = xc.mul(rstd);
+        Tensor dxhat = weight == null ? g : g.mul(weight);
+        Tensor dx = null;
+        if (x.requiresGrad) {
+            Tensor m1 = dxhat.mean(axes, true);
+            Tensor m2 = dxhat.mul(xhat).mean(axes, true);
+            dx = dxhat.sub(m1).sub(xhat.mul(m2)).mul(rstd);
+        }
+        Tensor dw = weight != null && weight.requiresGrad ? sumTo(g.mul(xhat), weight.shape) : null;
+        Tensor db = bias != null && bias.requiresGrad ? sumTo(g, bias.shape) : null;
+        return new Tensor[] {dx, dw, db};
+    }
+
+    private static Tensor[] layerNormBackwardFused(Tensor x, double[] wv, Tensor g, double[] means, double[] rstds,
+                                                   int rows, int dim, boolean xg, boolean wg, boolean bg,
+                                                   Tensor weight, Tensor bias) {
+        Tensor dx = xg ? empty(x.dtype, x.shape) : null;
+        double[] dw = wg ? new double[dim] : null;
+        double[] db = bg ? new double[dim] : null;
+        double[] xrow = new double[dim];
+        double[] grow = new double[dim];
+        for (int r = 0; r < rows; r++) {
+            loadRow(x, x.offset + r * dim, xrow, dim);
+            loadRow(g, g.offset + r * dim, grow, dim);
+            double mu = means[r];
+            double rstd = rstds[r];
+            double m1 = 0;
+            double m2 = 0;
+            for (int j = 0; j < dim; j++) {
+                double gj = grow[j];
+                double xh = (xrow[j] - mu) * rstd;
+                double dh = wv == null ? gj : gj * wv[j];
+                xrow[j] = xh;
+                grow[j] = dh;
+                m1 += dh;
+                m2 += dh * xh;
+                if (dw != null) {
+                    dw[j] += gj * xh;
+                }
+                if (db != null) {
+                    db[j] += gj;
+                }
+            }
+            if (dx != null) {
+                m1 /= dim;
+                m2 /= dim;
+                for (int j = 0; j < dim; j++) {
+                    grow[j] = (grow[j] - m1 - xrow[j] * m2) * rstd;
+                }
+                storeRow(dx, r * dim, grow, dim);
+            }
+        }
+        return new Tensor[] {
+            dx,
+            dw == null ? null : wrapDoubles(weight.dtype, weight.shape, dw),
+            db == null ? null : wrapDoubles(bias.dtype, bias.shape, db)};
+    }
+
+    private static void loadRow(Tensor t, int from, double[] row, int n) {
+        if (t.dtype == DType.FLOAT32) {
+            float[] src = t.f;
+            for (int j = 0; j < n; j++) {
+                row[j] = src[from + j];
+            }
+        } else {
+            System.arraycopy(t.d, from, row, 0, n);
+        }
+    }
+
+    private static void storeRow(Tensor t, int to, double[] row, int n) {
+        if (t.dtype == DType.FLOAT32) {
+            float[] dst = t.f;
+            for (int j = 0; j < n; j++) {
+                dst[to + j] = (float) row[j];
+            }
+        } else {
+            System.arraycopy(row, 0, t.d, to, n);
+        }
+    }
+
+    private static Tensor wrapDoubles(DType dt, int[] shape, double[] v) {
+        Tensor t = empty(dt, shape);
+        for (int i = 0; i < v.length; i++) {
+            t.setRaw(i, v[i]);
+        }
+        return t;
+    }
+
+    // =========================================================================================
     // In-place ops (for optimizers, under no-grad)
     // =========================================================================================
 
     private void checkInPlace(String op) {
+        version[0]++;
         if (requiresGrad && GradMode.isEnabled()) {
+            version[0]--;
             throw new IllegalStateException(op + ": this tensor requires grad and grad mode is on, so an in-place "
                     + "change would corrupt the recorded graph; update parameters inside "
                     + "try (NoGrad ng = NoGrad.enter()) { ... }, or work on detach()");

@@ -169,4 +169,28 @@ class AutogradTest {
         assertArrayEquals(new double[] {1, 1, 1, 1, 1, 1}, same.toDoubleArray());
         assertSame(DType.FLOAT64, same.dtype());
     }
+
+    @Test
+    void inPlaceChangeOfASavedTensorIsDetected() {
+        Tensor w = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+        Tensor x = Tensor.of(new double[] {3, 4});
+        Tensor loss = w.mul(x).sum();
+        x.mulInPlace(2.0); // x was saved by mul for w's gradient
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("modified in place") && e.getMessage().contains("'mul'"), e.getMessage());
+        // a view shares the version counter with its base
+        Tensor y = Tensor.of(new double[] {3, 4});
+        Tensor loss2 = w.mul(y.reshape(2)).sum();
+        try (NoGrad ignored = NoGrad.enter()) {
+            y.reshape(1, 2).fill(0);
+        }
+        assertThrows(IllegalStateException.class, loss2::backward);
+        // updating parameters after backward is the normal optimizer pattern and is fine
+        Tensor loss3 = w.mul(Tensor.of(new double[] {1, 1})).sum();
+        loss3.backward();
+        try (NoGrad ignored = NoGrad.enter()) {
+            w.addInPlace(w.grad(), -0.1);
+        }
+        assertArrayEquals(new double[] {0.9, 1.9}, w.toDoubleArray(), 1e-12);
+    }
 }
