@@ -1,0 +1,82 @@
+package dev.heed.attention.model;
+
+import dev.heed.attention.AttentionMask;
+import dev.heed.attention.KVCache;
+import dev.heed.attention.MultiHeadAttention;
+import dev.heed.attention.spi.SimilarityFactory;
+import dev.heed.core.Rng;
+import dev.heed.core.Tensor;
+import dev.heed.core.nn.Dropout;
+import dev.heed.core.nn.LayerNorm;
+import dev.heed.core.nn.MLP;
+import dev.heed.core.nn.Module;
+import dev.heed.positional.spi.PositionalScheme;
+import java.util.Objects;
+import org.apiguardian.api.API;
+
+/**
+ * One transformer block: self-attention and a feed-forward MLP ({@code dModel → mlpRatio·dModel →
+ * dModel}), each in a residual branch with LayerNorm and dropout.
+ *
+ * <ul>
+ *   <li>pre-LN (default): {@code x = x + drop(attn(ln1(x)))}, {@code x = x + drop(mlp(ln2(x)))};
+ *   <li>post-LN: {@code x = ln1(x + drop(attn(x)))}, {@code x = ln2(x + drop(mlp(x)))}.
+ * </ul>
+ *
+ * <p>Submodules: {@code attn}, {@code ln1}, {@code ln2}, {@code mlp}. Not thread-safe while training.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class TransformerBlock extends Module {
+
+    private final boolean preNorm;
+    private final Dropout drop;
+
+    /**
+     * @param config widths, dropout, normalisation placement
+     * @param similarity the similarity factory
+     * @param positional the model's positional scheme (null for none)
+     * @param layer this block's index for the scheme
+     * @param rng initial values and dropout masks
+     */
+    public TransformerBlock(TransformerConfig config, SimilarityFactory similarity, PositionalScheme positional, int layer,
+                            Rng rng) {
+        Objects.requireNonNull(config, "config");
+        this.preNorm = config.preNorm();
+        int d = config.dModel();
+        registerModule("ln1", new LayerNorm(new int[] {d}, 1e-5, true));
+        registerModule("attn", MultiHeadAttention.builder(d, config.heads()).bias(config.bias()).dropout(config.dropout())
+                .similarity(similarity).positional(positional, layer).build(rng));
+        registerModule("ln2", new LayerNorm(new int[] {d}, 1e-5, true));
+        registerModule("mlp", new MLP(new int[] {d, config.mlpRatio() * d, d}, config.activation(), null, config.bias(), rng));
+        drop = registerModule("drop", new Dropout(config.dropout(), Rng.seeded(rng.nextLong())));
+    }
+
+    /** @return the attention layer */
+    public MultiHeadAttention attention() {
+        return (MultiHeadAttention) submodule("attn");
+    }
+
+    /**
+     * @param x {@code [B, T, dModel]}
+     * @param mask attention mask (causal for decoders)
+     * @param cache this block's KV cache for incremental decoding, or null
+     * @return {@code [B, T, dModel]}
+     */
+    public Tensor forward(Tensor x, AttentionMask mask, KVCache cache) {
+        LayerNorm ln1 = (LayerNorm) submodule("ln1");
+        LayerNorm ln2 = (LayerNorm) submodule("ln2");
+        MLP mlp = (MLP) submodule("mlp");
+        MultiHeadAttention attn = attention();
+        if (preNorm) {
+            x = x.add(drop.forward(attn.forward(ln1.forward(x), mask, cache)));
+            return x.add(drop.forward(mlp.forward(ln2.forward(x))));
+        }
+        x = ln1.forward(x.add(drop.forward(attn.forward(x, mask, cache))));
+        return ln2.forward(x.add(drop.forward(mlp.forward(x))));
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "TransformerBlock(preNorm=" + preNorm + ")";
+    }
+}
