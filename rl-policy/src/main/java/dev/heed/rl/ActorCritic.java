@@ -233,6 +233,23 @@ public final class ActorCritic {
         return Arrays2.matrix(obs, config.dtype());
     }
 
+    /**
+     * @param actions {@code [n][actionDim]} raw actions, e.g. from {@link PolicyStep#actions()}
+     * @return a {@code [n, actionDim]} tensor in the policy's dtype (the encoding {@link #evaluate} takes)
+     * @throws IllegalArgumentException if a row has the wrong length
+     */
+    public Tensor actions(double[][] actions) {
+        Objects.requireNonNull(actions, "actions");
+        for (int i = 0; i < actions.length; i++) {
+            if (actions[i] == null || actions[i].length != actDim) {
+                throw new IllegalArgumentException("ActorCritic: action " + i + " has length "
+                        + (actions[i] == null ? "null" : actions[i].length) + " but the policy's actions have " + actDim
+                        + " values (action space " + actionSpace + ")");
+            }
+        }
+        return Arrays2.matrix(actions, config.dtype());
+    }
+
     private void checkObs(Tensor obs, String op) {
         Objects.requireNonNull(obs, "obs");
         if (obs.dim() != 2 || obs.size(1) != obsDim || obs.dtype() != config.dtype()) {

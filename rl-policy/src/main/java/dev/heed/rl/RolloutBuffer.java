@@ -1,7 +1,6 @@
 package dev.heed.rl;
 
 import dev.heed.core.DType;
-import dev.heed.rl.spi.RolloutSettings;
 import java.util.Objects;
 import org.apiguardian.api.API;
 
@@ -55,7 +54,10 @@ public final class RolloutBuffer {
      * @throws IllegalArgumentException on out-of-range sizes or factors
      */
     public RolloutBuffer(int nSteps, int nEnvs, int obsDim, int actDim, double gamma, double gaeLambda, DType dtype) {
-        new RolloutSettings(nSteps, gamma, gaeLambda); // validates
+        if (nSteps < 1 || !(gamma >= 0 && gamma <= 1) || !(gaeLambda >= 0 && gaeLambda <= 1)) {
+            throw new IllegalArgumentException("RolloutBuffer: need nSteps >= 1, gamma and gaeLambda in [0, 1], got nSteps="
+                    + nSteps + ", gamma=" + gamma + ", gaeLambda=" + gaeLambda);
+        }
         if (nEnvs < 1 || obsDim < 1 || actDim < 1) {
             throw new IllegalArgumentException("RolloutBuffer: nEnvs, obsDim and actDim must be >= 1, got " + nEnvs + ", "
                     + obsDim + ", " + actDim);
@@ -79,14 +81,16 @@ public final class RolloutBuffer {
     }
 
     /**
-     * @param settings nSteps, gamma, gaeLambda
+     * @param nSteps steps per env
      * @param nEnvs envs
+     * @param gamma discount
+     * @param gaeLambda GAE λ
      * @param policy gives observation and action sizes and the dtype
      * @return a buffer for this policy
      */
-    public static RolloutBuffer forPolicy(RolloutSettings settings, int nEnvs, ActorCritic policy) {
-        return new RolloutBuffer(settings.nSteps(), nEnvs, policy.observationDim(), policy.actionDim(), settings.gamma(),
-                settings.gaeLambda(), policy.dtype());
+    public static RolloutBuffer forPolicy(int nSteps, int nEnvs, double gamma, double gaeLambda, ActorCritic policy) {
+        return new RolloutBuffer(nSteps, nEnvs, policy.observationDim(), policy.actionDim(), gamma, gaeLambda,
+                policy.dtype());
     }
 
     /** @return steps per env */

@@ -4,7 +4,6 @@ import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
-import dev.heed.rl.internal.Arrays2;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -160,7 +159,7 @@ public final class Categorical implements Distribution {
             }
             mask[i * k + (int) v] = 1;
         }
-        return Arrays2.tensor(mask, logits.dtype(), n, k);
+        return Tensors.tensor(mask, logits.dtype(), n, k);
     }
 
     private static double[] toDoubles(long[] a) {

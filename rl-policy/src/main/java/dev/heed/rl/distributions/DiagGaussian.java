@@ -3,7 +3,6 @@ package dev.heed.rl.distributions;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
-import dev.heed.rl.internal.Arrays2;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -74,7 +73,7 @@ public final class DiagGaussian implements Distribution {
             throw new IllegalArgumentException("DiagGaussian.of: mean is " + mean.dtype() + " but logStd is "
                     + logStd.dtype() + "; convert one with .to(...)");
         }
-        return new DiagGaussian(mean, Arrays2.clamp(logStd, LOG_STD_MIN, LOG_STD_MAX));
+        return new DiagGaussian(mean, Tensors.clamp(logStd, LOG_STD_MIN, LOG_STD_MAX));
     }
 
     /** @return the means {@code [N, d]} */
@@ -120,7 +119,7 @@ public final class DiagGaussian implements Distribution {
                 out[i * d + j] = m[i * d + j] + s * rng.nextGaussian();
             }
         }
-        return Arrays2.tensor(out, mean.dtype(), n, d);
+        return Tensors.tensor(out, mean.dtype(), n, d);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.heed.rl.distributions;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
-import dev.heed.rl.internal.Arrays2;
 import java.util.Objects;
 import org.apiguardian.api.API;
 
@@ -84,8 +83,8 @@ public final class SquashedDiagGaussian implements Distribution {
         }
         int n = base.batchSize();
         int d = base.actionDim();
-        Tensor pre = Arrays2.tensor(u, actions.dtype(), n, d);
-        Tensor correction = Arrays2.tensor(logDet, actions.dtype(), n, d).sum(-1);
+        Tensor pre = Tensors.tensor(u, actions.dtype(), n, d);
+        Tensor correction = Tensors.tensor(logDet, actions.dtype(), n, d).sum(-1);
         return base.logProb(pre).sub(correction);
     }
 

@@ -1,6 +1,8 @@
 package dev.heed.rl.internal;
 
+import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
+import dev.heed.core.Tensor;
 import org.apiguardian.api.API;
 
 /**
@@ -32,15 +34,15 @@ public final class FusedPolicy {
     private static final double LOG_STD_MAX = 2;
     private static final double SQUASH_EPS = 1e-6;
 
-    private final float[][] piW;
+    private final Tensor[] piW;
     private final float[][] piB;
-    private final float[][] vfW;
+    private final Tensor[] vfW;
     private final float[][] vfB;
     private final boolean shared;
     private final boolean tanh;
-    private final float[] headW;
+    private final Tensor headW;
     private final float[] headB;
-    private final float[] valueW;
+    private final Tensor valueW;
     private final float[] valueB;
     private final double[] logStd;
     private final Head head;
@@ -91,8 +93,8 @@ public final class FusedPolicy {
         this.headOut = headOut;
     }
 
-    private static float[][] transposeAll(float[][] ws, float[][] bs, int in) {
-        float[][] out = new float[ws.length][];
+    private static Tensor[] transposeAll(float[][] ws, float[][] bs, int in) {
+        Tensor[] out = new Tensor[ws.length];
         int d = in;
         for (int l = 0; l < ws.length; l++) {
             out[l] = transpose(ws[l], bs[l].length, d);
@@ -101,15 +103,15 @@ public final class FusedPolicy {
         return out;
     }
 
-    /** {@code [rows, cols]} row-major to {@code [cols, rows]}. */
-    private static float[] transpose(float[] w, int rows, int cols) {
+    /** {@code [rows, cols]} row-major to a contiguous {@code [cols, rows]} tensor. */
+    private static Tensor transpose(float[] w, int rows, int cols) {
         float[] t = new float[w.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 t[c * rows + r] = w[r * cols + c];
             }
         }
-        return t;
+        return Tensor.of(t, cols, rows);
     }
 
     /**
@@ -160,38 +162,35 @@ public final class FusedPolicy {
     }
 
     /**
-     * {@code y = act(x·Wᵀ + b)} for a batch: {@code x [n, in]}, {@code wt} the TRANSPOSED weight
-     * {@code [in, out]}, as axpy loops over contiguous output rows (vectorised by C2).
+     * {@code y = act(x·Wᵀ + b)} for a batch: {@code x [n, in]}, {@code wt} the transposed weight
+     * {@code [in, out]}. The product goes to the tensor kernels (vectorised GEMM); bias and
+     * activation are one fused loop over the result.
      */
-    private float[] layer(float[] x, int n, int in, float[] wt, float[] b, int out, boolean act) {
-        float[] y = new float[n * out];
+    private float[] layer(float[] x, int n, int in, Tensor wt, float[] b, int out, boolean act) {
+        float[] y;
+        try (NoGrad ignored = NoGrad.enter()) {
+            y = Tensor.of(x, n, in).matmul(wt).toFloatArray();
+        }
         for (int i = 0; i < n; i++) {
             int yo = i * out;
-            System.arraycopy(b, 0, y, yo, out);
-            int xo = i * in;
-            for (int k = 0; k < in; k++) {
-                float a = x[xo + k];
-                int wo = k * out;
+            if (!act) {
                 for (int o = 0; o < out; o++) {
-                    y[yo + o] += a * wt[wo + o];
+                    y[yo + o] += b[o];
                 }
-            }
-            if (act) {
-                if (tanh) {
-                    for (int o = 0; o < out; o++) {
-                        y[yo + o] = tanhF(y[yo + o]);
-                    }
-                } else {
-                    for (int o = 0; o < out; o++) {
-                        y[yo + o] = Math.max(0f, y[yo + o]);
-                    }
+            } else if (tanh) {
+                for (int o = 0; o < out; o++) {
+                    y[yo + o] = tanhF(y[yo + o] + b[o]);
+                }
+            } else {
+                for (int o = 0; o < out; o++) {
+                    y[yo + o] = Math.max(0f, y[yo + o] + b[o]);
                 }
             }
         }
         return y;
     }
 
-    private float[] mlp(float[] x, int n, float[][] ws, float[][] bs) {
+    private float[] mlp(float[] x, int n, Tensor[] ws, float[][] bs) {
         float[] h = x;
         int in = obsDim;
         for (int l = 0; l < ws.length; l++) {

@@ -14,9 +14,9 @@ public record TrainingProgress(long timesteps, long totalTimesteps, long iterati
 
     /**
      * SB3's {@code progress_remaining}: {@code 1 − timesteps / totalTimesteps}, clamped to [0, 1];
-     * a linear schedule from {@code v} is {@code v · remaining()}. SB3 evaluates it before the
-     * rollout's steps are counted; Heed passes the count after collection, so the first update
-     * sees {@code 1 − nSteps·nEnvs / total}.
+     * a linear schedule from {@code v} is {@code v · remaining()}. As in SB3, {@code timesteps}
+     * already counts the rollout being consumed, so the first update sees
+     * {@code 1 − nSteps·nEnvs / total}.
      *
      * @return the remaining fraction
      */

@@ -1,4 +1,4 @@
-package dev.heed.rl;
+package dev.heed.rl.train;
 
 import dev.heed.core.plugin.PluginRegistry;
 import dev.heed.rl.spi.PolicyOptimizerProvider;

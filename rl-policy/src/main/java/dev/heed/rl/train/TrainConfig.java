@@ -1,5 +1,6 @@
-package dev.heed.rl;
+package dev.heed.rl.train;
 
+import dev.heed.rl.PolicyConfig;
 import dev.heed.core.DType;
 import dev.heed.core.spi.OptionSpec;
 import dev.heed.core.spi.Options;

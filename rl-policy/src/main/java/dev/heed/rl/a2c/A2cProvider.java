@@ -1,4 +1,4 @@
-package dev.heed.rl.internal;
+package dev.heed.rl.a2c;
 
 import dev.heed.core.spi.OptionSpec;
 import dev.heed.core.spi.Options;
@@ -53,7 +53,7 @@ public final class A2cProvider implements PolicyOptimizerProvider {
 
     @Override
     public PolicyOptimizer create(Options options) {
-        return new A2c(options);
+        return new dev.heed.rl.a2c.internal.A2c(options);
     }
 
     @Override

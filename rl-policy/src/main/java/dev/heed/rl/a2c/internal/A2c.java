@@ -1,4 +1,4 @@
-package dev.heed.rl.internal;
+package dev.heed.rl.a2c.internal;
 
 import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
@@ -7,6 +7,7 @@ import dev.heed.core.Tensor;
 import dev.heed.core.optim.Adam;
 import dev.heed.core.optim.GradClip;
 import dev.heed.core.optim.Optimizer;
+import dev.heed.core.optim.RMSprop;
 import dev.heed.core.spi.Options;
 import dev.heed.rl.ActorCritic;
 import dev.heed.rl.Evaluation;
@@ -24,7 +25,7 @@ import org.apiguardian.api.API;
  * Advantage actor-critic as Stable-Baselines3's {@code A2C}: one gradient step per rollout on
  * {@code L = −mean(A·log π(a|s)) − β·mean(H(π(·|s))) + c_v·mean((R − V(s))²)}, i.e. gradient ascent on
  * the seed's {@code E[Σ γᵗ rₜ] + β·E[H(π)]} with a critic baseline; global gradient-norm clipping,
- * then RMSprop (PyTorch formula) or Adam (ε 1e-5).
+ * then RMSprop (core's, PyTorch's formula) or Adam (ε 1e-5).
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class A2c implements PolicyOptimizer {
@@ -45,7 +46,7 @@ public final class A2c implements PolicyOptimizer {
     private long nUpdates;
 
     /**
-     * @param o validated options of {@link A2cProvider}
+     * @param o validated options of {@link dev.heed.rl.a2c.A2cProvider}
      */
     public A2c(Options o) {
         Objects.requireNonNull(o, "options");
@@ -74,7 +75,8 @@ public final class A2c implements PolicyOptimizer {
         }
         this.policy = policy;
         this.params = policy.parameters();
-        this.optimizer = useRmsProp ? new RmsProp(params, learningRate, rmsPropAlpha, rmsPropEps)
+        this.optimizer = useRmsProp
+                ? new RMSprop(params, RMSprop.config().lr(learningRate).alpha(rmsPropAlpha).eps(rmsPropEps))
                 : new Adam(params, Adam.config().lr(learningRate).eps(1e-5));
     }
 

@@ -1,4 +1,4 @@
-package dev.heed.rl;
+package dev.heed.rl.train;
 
 import java.nio.file.Path;
 import org.apiguardian.api.API;

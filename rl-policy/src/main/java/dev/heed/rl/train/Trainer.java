@@ -1,5 +1,9 @@
-package dev.heed.rl;
+package dev.heed.rl.train;
 
+import dev.heed.rl.ActorCritic;
+import dev.heed.rl.PolicyStep;
+import dev.heed.rl.PolicyInference;
+import dev.heed.rl.RolloutBuffer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heed.core.DType;
@@ -84,6 +88,7 @@ public final class Trainer implements AutoCloseable {
     private final int nEnvs;
     private final int logInterval;
     private final Rng actionRng;
+    private final Rng optimizerRng;
     private final Rng evalRoot;
     private final List<TrainingCallback> callbacks = new ArrayList<>();
     private final ArrayDeque<double[]> recent = new ArrayDeque<>();
@@ -115,21 +120,23 @@ public final class Trainer implements AutoCloseable {
         this.venv = norm != null ? norm : base;
         Rng root = Rng.seeded(config.seed());
         this.policy = ActorCritic.create(venv.observationSpace(), venv.actionSpace(), config.policy(), root.child(0));
-        this.buffer = RolloutBuffer.forPolicy(rs, nEnvs, policy);
+        this.buffer = RolloutBuffer.forPolicy(rs.nSteps(), nEnvs, rs.gamma(), rs.gaeLambda(), policy);
         int perIter = rs.nSteps() * nEnvs;
         this.logInterval = config.logInterval() > 0 ? config.logInterval() : Math.max(1, (int) Math.round(2048.0 / perIter));
         this.evalRoot = root.child(3);
         this.optimizer = opt;
         if (checkpoint == null) {
             this.actionRng = root.child(1);
-            opt.attach(policy, root.child(2));
+            this.optimizerRng = root.child(2);
+            opt.attach(policy, optimizerRng);
             this.obs = venv.reset(config.seed());
             this.episodeStarts = new boolean[nEnvs];
             java.util.Arrays.fill(episodeStarts, true);
         } else {
             Map<String, TensorBlob> t = checkpoint.tensors();
             this.actionRng = Rng.restore(blob(t, "rng.action").toLongs());
-            opt.attach(policy, Rng.restore(blob(t, "rng.optimizer").toLongs()));
+            this.optimizerRng = Rng.restore(blob(t, "rng.optimizer").toLongs());
+            opt.attach(policy, optimizerRng);
             restoreState(checkpoint);
         }
         if (config.evalFreq() > 0) {
@@ -564,6 +571,7 @@ public final class Trainer implements AutoCloseable {
             t.put("optimizer." + e.getKey(), toBlob(e.getValue()));
         }
         t.put("rng.action", TensorBlob.ofLongs(new long[] {7}, actionRng.state()));
+        t.put("rng.optimizer", TensorBlob.ofLongs(new long[] {7}, optimizerRng.state()));
         EnvSnapshot snap = venv.snapshot();
         for (Map.Entry<String, double[]> e : snap.realEntries().entrySet()) {
             t.put("env." + e.getKey(), TensorBlob.ofDoubles(new long[] {e.getValue().length}, e.getValue()));
