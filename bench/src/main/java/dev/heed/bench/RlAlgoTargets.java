@@ -1,20 +1,9 @@
 package dev.heed.bench;
 
-import dev.heed.core.Rng;
-import dev.heed.core.spi.Options;
-import dev.heed.rl.ActorCritic;
-import dev.heed.rl.PolicyConfig;
-import dev.heed.rl.PolicyStep;
-import dev.heed.rl.RolloutBuffer;
-import dev.heed.rl.env.Env;
-import dev.heed.rl.env.Envs;
-import dev.heed.rl.env.Step;
-import dev.heed.rl.spi.PolicyOptimizer;
-import dev.heed.rl.spi.PolicyOptimizerProvider;
-import dev.heed.rl.spi.Preset;
-import dev.heed.rl.spi.TrainingProgress;
-import dev.heed.rl.vec.SyncVectorEnv;
-import dev.heed.rl.vec.VecStep;
+import dev.heed.rl.train.EvalResult;
+import dev.heed.rl.train.PolicyOptimizers;
+import dev.heed.rl.train.TrainSummary;
+import dev.heed.rl.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,22 +12,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.apiguardian.api.API;
 
 /**
- * Benchmark command for the policy optimizers' targets (issues 9 and 10): trains {@code ppo-clip} and
- * {@code trpo} (or the algorithms given) with their zoo presets on CartPole-v1 and Pendulum-v1 for
- * 3 seeds × 100k steps, then evaluates 20 deterministic episodes, and writes a Markdown table of
- * evaluation return, training wall-clock and env steps/s (collection and updates included).
- *
- * <p>The collection loop is Stable-Baselines3's {@code collect_rollouts}: act on the batched
- * observations, store the raw action, bootstrap truncated episodes with γ·V(final observation), GAE
- * at the end of the rollout, one optimizer update per rollout.
+ * Benchmark command for the policy optimizers' targets (issues 9 and 10): trains each algorithm with
+ * its zoo preset on each env for {@code seeds} seeds × {@code steps} env steps through the regular
+ * {@link Trainer} (collection, truncation bootstrap, updates), then evaluates 20 deterministic
+ * episodes, and writes a Markdown table of evaluation return, training wall-clock and env steps/s
+ * (collection and updates included, evaluation excluded).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/heed-benchmarks.jar \
  *     dev.heed.bench.RlAlgoTargets [out.md] [algos=ppo-clip,trpo] [envs=CartPole-v1,Pendulum-v1]
- *     [seeds=3] [steps=100000]</pre>
+ *     [seeds=3] [steps=100000] [key=value ...]</pre>
+ *
+ * Extra {@code key=value} pairs override the preset (e.g. {@code stopReward=475 evalFreq=10000}).
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class RlAlgoTargets {
@@ -47,131 +34,28 @@ public final class RlAlgoTargets {
 
     private RlAlgoTargets() {}
 
-    /** One training run's outcome. */
-    record Run(String algo, String env, long seed, long steps, double seconds, double evalMean, double evalStd) {}
-
     /**
-     * Trains one (algorithm, env, seed) with the provider's preset, overridden by {@code overrides}.
+     * One training run's outcome.
      *
-     * @param algo provider name
+     * @param algo algorithm
      * @param env env id
      * @param seed seed
-     * @param totalSteps env steps (all envs)
-     * @param overrides extra {@code key=value} settings
-     * @return the run
+     * @param steps env steps trained
+     * @param seconds training wall-clock
+     * @param eval final deterministic evaluation
      */
-    static Run train(String algo, String env, long seed, long totalSteps, Map<String, String> overrides) {
-        PolicyOptimizerProvider provider = provider(algo);
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Preset p : provider.presets()) {
-            if (p.env().equals(env)) {
-                values.putAll(p.values());
-            }
-        }
-        values.putAll(overrides);
-        int nEnvs = Integer.parseInt(values.getOrDefault("nEnvs", "1"));
-        Map<String, String> optValues = new LinkedHashMap<>(values);
-        optValues.remove("nEnvs");
-        optValues.remove("nTimesteps");
-        PolicyOptimizer opt = provider.create(Options.parse(provider, optValues));
-        Rng root = Rng.seeded(seed);
-        try (SyncVectorEnv venv = new SyncVectorEnv(nEnvs, i -> Envs.make(env))) {
-            ActorCritic policy = ActorCritic.create(venv.observationSpace(), venv.actionSpace(), PolicyConfig.defaults(),
-                    root.child(0));
-            opt.attach(policy, root.child(1));
-            Rng actRng = root.child(2);
-            RolloutBuffer buffer = RolloutBuffer.forPolicy(opt.rolloutSettings(), nEnvs, policy);
-            int nSteps = opt.rolloutSettings().nSteps();
-            long start = System.nanoTime();
-            double[][] obs = venv.reset(seed);
-            boolean[] starts = new boolean[nEnvs];
-            java.util.Arrays.fill(starts, true);
-            long steps = 0;
-            long iteration = 0;
-            while (steps < totalSteps) {
-                buffer.reset();
-                for (int t = 0; t < nSteps; t++) {
-                    PolicyStep ps = policy.act(obs, actRng);
-                    VecStep vs = venv.step(ps.envActions());
-                    double[] trunc = truncationValues(policy, vs);
-                    buffer.add(obs, ps.actions(), vs.rewards(), starts, ps.values(), ps.logProbs(), trunc);
-                    obs = vs.observations();
-                    starts = new boolean[nEnvs];
-                    for (int i = 0; i < nEnvs; i++) {
-                        starts[i] = vs.done(i);
-                    }
-                }
-                steps += (long) nSteps * nEnvs;
-                buffer.computeReturnsAndAdvantages(policy.predictValues(obs), starts);
-                iteration++;
-                opt.update(buffer.batch(), new TrainingProgress(steps, totalSteps, iteration));
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double[] ev = evaluate(policy, env, 20, seed + 1_000_003L);
-            return new Run(algo, env, seed, steps, seconds, ev[0], ev[1]);
-        }
-    }
+    record Run(String algo, String env, long seed, long steps, double seconds, EvalResult eval) {}
 
-    private static double[] truncationValues(ActorCritic policy, VecStep vs) {
-        double[] out = null;
-        for (int i = 0; i < vs.numEnvs(); i++) {
-            if (vs.truncated()[i] && !vs.terminated()[i]) {
-                if (out == null) {
-                    out = new double[vs.numEnvs()];
-                    java.util.Arrays.fill(out, Double.NaN);
-                }
-                out[i] = policy.predictValues(new double[][] {vs.finalObservations()[i]})[0];
-            }
+    static Run train(PolicyOptimizers optimizers, String algo, String env, long seed, long steps,
+            Map<String, String> overrides) {
+        Map<String, String> o = new LinkedHashMap<>(overrides);
+        o.put("seed", Long.toString(seed));
+        o.put("nTimesteps", Long.toString(steps));
+        try (Trainer t = Trainer.create(optimizers.config(algo, env, o), optimizers)) {
+            TrainSummary s = t.run();
+            EvalResult e = t.evaluate(20, true);
+            return new Run(algo, env, seed, s.timesteps(), s.wallSeconds(), e);
         }
-        return out;
-    }
-
-    /**
-     * Mean and standard deviation of the undiscounted return over deterministic episodes.
-     *
-     * @param policy the policy
-     * @param envId env id
-     * @param episodes number of episodes
-     * @param seed reset seed of the first episode (then +1 each)
-     * @return {mean, std}
-     */
-    static double[] evaluate(ActorCritic policy, String envId, int episodes, long seed) {
-        Env env = Envs.make(envId);
-        double[] returns = new double[episodes];
-        for (int e = 0; e < episodes; e++) {
-            double[] o = env.reset(seed + e);
-            double ret = 0;
-            while (true) {
-                Step s = env.step(policy.predict(new double[][] {o}, true, null)[0]);
-                ret += s.reward();
-                if (s.terminated() || s.truncated()) {
-                    break;
-                }
-                o = s.observation();
-            }
-            returns[e] = ret;
-        }
-        double m = 0;
-        for (double r : returns) {
-            m += r;
-        }
-        m /= episodes;
-        double v = 0;
-        for (double r : returns) {
-            v += (r - m) * (r - m);
-        }
-        return new double[] {m, Math.sqrt(v / episodes)};
-    }
-
-    private static PolicyOptimizerProvider provider(String name) {
-        List<String> names = new ArrayList<>();
-        for (PolicyOptimizerProvider p : ServiceLoader.load(PolicyOptimizerProvider.class)) {
-            if (p.name().equals(name)) {
-                return p;
-            }
-            names.add(p.name());
-        }
-        throw new IllegalArgumentException("RlAlgoTargets: no policy optimizer named '" + name + "'; available: " + names);
     }
 
     /**
@@ -189,6 +73,9 @@ public final class RlAlgoTargets {
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("RlAlgoTargets: argument '" + args[i] + "' is not key=value");
+            }
             switch (kv[0]) {
                 case "algos": algos = List.of(kv[1].split(",")); break;
                 case "envs": envs = List.of(kv[1].split(",")); break;
@@ -197,21 +84,37 @@ public final class RlAlgoTargets {
                 default: overrides.put(kv[0], kv[1]); break;
             }
         }
+        PolicyOptimizers optimizers = PolicyOptimizers.load();
         StringBuilder md = new StringBuilder();
         md.append("| algorithm | env | seed | steps | wall s | env steps/s | eval return (20 det. episodes) |\n");
         md.append("|---|---|---|---|---|---|---|\n");
+        List<String> summary = new ArrayList<>();
         for (String env : envs) {
             for (String algo : algos) {
+                double secs = 0;
+                long total = 0;
+                double evalSum = 0;
                 for (int s = 0; s < seeds; s++) {
-                    Run r = train(algo, env, s, steps, overrides);
+                    Run r = train(optimizers, algo, env, s, steps, overrides);
                     String row = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.0f | %.1f ± %.1f |",
-                            r.algo(), r.env(), r.seed(), r.steps(), r.seconds(), r.steps() / r.seconds(), r.evalMean(),
-                            r.evalStd());
+                            r.algo(), r.env(), r.seed(), r.steps(), r.seconds(), r.steps() / r.seconds(),
+                            r.eval().mean(), r.eval().std());
                     LOG.log(System.Logger.Level.INFO, row);
                     md.append(row).append('\n');
                     Files.writeString(out, md.toString());
+                    secs += r.seconds();
+                    total += r.steps();
+                    evalSum += r.eval().mean();
                 }
+                summary.add(String.format(Locale.ROOT, "| %s | %s | mean of %d seeds | %d | %.2f | %.0f | %.1f |", algo,
+                        env, seeds, total / seeds, secs / seeds, total / secs, evalSum / seeds));
             }
         }
+        md.append('\n').append("| algorithm | env | | steps | wall s | env steps/s | mean eval return |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (String line : summary) {
+            md.append(line).append('\n');
+        }
+        Files.writeString(out, md.toString());
     }
 }

@@ -44,6 +44,8 @@ public final class Trpo implements PolicyOptimizer {
     private Adam critic;
     private FlatParams actor;
     private List<Tensor> criticParams;
+    private FastMlp fast;
+    private boolean allowFast = true;
     private long nUpdates;
 
     /** @param settings hyperparameters */
@@ -88,6 +90,29 @@ public final class Trpo implements PolicyOptimizer {
         }
         this.criticParams = List.copyOf(cp);
         this.critic = new Adam(criticParams, Adam.config().lr(s.learningRate()).eps(s.adamEps()));
+        this.fast = allowFast && FastMlp.supports(policy) ? new FastMlp(policy) : null;
+    }
+
+    /**
+     * Chooses between the fast float32 passes and the policy's own tensor ops (for tests); call before
+     * {@link #attach}.
+     *
+     * @param allow whether the fast path may be used when the policy supports it
+     */
+    void allowFastPath(boolean allow) {
+        if (policy != null) {
+            throw new IllegalStateException("trpo: choose the path before attach");
+        }
+        this.allowFast = allow;
+    }
+
+    /** @return whether the fast path is in use */
+    boolean usesFastPath() {
+        return fast != null;
+    }
+
+    private Distribution distribution(Tensor obs) {
+        return fast != null ? fast.distribution(obs) : policy.distribution(obs);
     }
 
     private void checkAttached(String op) {
@@ -177,9 +202,9 @@ public final class Trpo implements PolicyOptimizer {
         Tensor adv = advantages(data);
         Distribution oldDist;
         try (NoGrad ignored = NoGrad.enter()) {
-            oldDist = policy.distribution(obs).detach();
+            oldDist = distribution(obs).detach();
         }
-        Distribution dist = policy.distribution(obs);
+        Distribution dist = distribution(obs);
         Tensor ratio = dist.logProb(actions).sub(oldLogProbs).exp();
         Tensor surrogate = adv.mul(ratio).mean();
         Tensor kl = oldDist.kl(dist).mean();
@@ -209,7 +234,7 @@ public final class Trpo implements PolicyOptimizer {
                     theta[i] = theta0[i] + coeff * maxStep * dir[i];
                 }
                 actor.set(theta);
-                Distribution nd = policy.distribution(obs);
+                Distribution nd = distribution(obs);
                 double newSurr = adv.mul(nd.logProb(actions).sub(oldLogProbs).exp()).mean().item();
                 double newKl = oldDist.kl(nd).mean().item();
                 if (newKl < s.targetKl() && newSurr > surrBefore) {
@@ -224,6 +249,9 @@ public final class Trpo implements PolicyOptimizer {
     }
 
     private double fitCritic(RolloutBatch batch) {
+        if (fast != null) {
+            return fitCriticFast(batch);
+        }
         double sum = 0;
         int n = 0;
         for (int epoch = 0; epoch < s.nCriticUpdates(); epoch++) {
@@ -242,6 +270,33 @@ public final class Trpo implements PolicyOptimizer {
             p.zeroGrad();
         }
         return sum / Math.max(1, n);
+    }
+
+    private double fitCriticFast(RolloutBatch batch) {
+        int n = batch.size();
+        int od = policy.observationDim();
+        float[] obs = batch.observations().toFloatArray();
+        double[] ret = batch.returnArray();
+        double sum = 0;
+        int count = 0;
+        for (int epoch = 0; epoch < s.nCriticUpdates(); epoch++) {
+            int[] perm = rng.permutation(n); // the same draws as RolloutBatch.minibatches
+            for (int start = 0; start < n; start += s.batchSize()) {
+                int b = Math.min(n, start + s.batchSize()) - start;
+                float[] xb = new float[b * od];
+                double[] rb = new double[b];
+                for (int r = 0; r < b; r++) {
+                    int i = perm[start + r];
+                    System.arraycopy(obs, i * od, xb, r * od, od);
+                    rb[r] = ret[i];
+                }
+                sum += fast.criticStep(xb, rb);
+                critic.step();
+                count++;
+            }
+        }
+        critic.zeroGrad();
+        return sum / Math.max(1, count);
     }
 
     @Override
