@@ -3,6 +3,7 @@ package dev.heed.attention;
 import dev.heed.attention.internal.FlashAttention;
 import dev.heed.attention.spi.Similarity;
 import dev.heed.core.Autograd;
+import dev.heed.core.CustomOp;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
@@ -25,8 +26,9 @@ import org.apiguardian.api.API;
  * ({@link Similarity#dotProductScale()}, e.g. {@code dot} and {@code scaled-dot}), the weights are
  * not requested, the positional scheme adds no score term or only a pure bias
  * ({@link PositionalScheme#isScoreBias()}) and no value term, the mask is only causal and/or key lengths,
- * dropout is off, the dtype is FLOAT32 and no gradient is being recorded, the output comes from a
- * blocked online-softmax kernel that never stores the {@code Tq × Tk} matrix (see
+ * dropout is off, the dtype is FLOAT32 and no bias parameter needs a gradient, the output comes
+ * from a blocked online-softmax kernel, forward and backward, that never stores the
+ * {@code Tq × Tk} matrix (see
  * {@code docs/attention.md}). It agrees with the plain path within float32 rounding.
  *
  * <p>Stateless and thread-safe (the dropout generator is the caller's).
@@ -91,10 +93,11 @@ public final class Attention {
         boolean scoreTerm = positional != null && positional.hasScoreTerm();
         boolean valueTerm = positional != null && positional.hasValueTerm();
         OptionalDouble lin = similarity.dotProductScale();
-        boolean tracking = Autograd.isGradEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad()
-                || (scoreTerm && !positional.parameters().isEmpty()));
+        // the fused kernel has no gradient for a scheme's bias parameters: train those on the plain path
+        boolean biasNeedsGrad = scoreTerm && Autograd.isGradEnabled()
+                && positional.parameters().stream().anyMatch(Tensor::requiresGrad);
         if (allowBlocked && !needWeights && lin.isPresent() && (!scoreTerm || positional.isScoreBias()) && !valueTerm
-                && mask.isStructured() && dropout == 0 && q.dtype() == DType.FLOAT32 && !tracking) {
+                && mask.isStructured() && dropout == 0 && q.dtype() == DType.FLOAT32 && !biasNeedsGrad) {
             return new AttentionOutput(blocked(q, k, v, lin.getAsDouble(), mask,
                     scoreTerm ? positional : null, layer, queryOffset), null, true);
         }
@@ -171,7 +174,17 @@ public final class Attention {
         FlashAttention fa = new FlashAttention(b * h, tq, tk, d, dv, scale, mask.isCausal(), perSlice, h, source);
         float[] o = new float[b * h * tq * dv];
         float[] lse = new float[b * h * tq];
-        fa.forward(q.contiguous().toFloatArray(), k.contiguous().toFloatArray(), v.contiguous().toFloatArray(), o, lse);
-        return Tensor.of(o, b, h, tq, dv);
+        float[] qa = q.contiguous().toFloatArray();
+        float[] ka = k.contiguous().toFloatArray();
+        float[] va = v.contiguous().toFloatArray();
+        fa.forward(qa, ka, va, o, lse);
+        Tensor out = Tensor.of(o, b, h, tq, dv);
+        return CustomOp.record("blockedAttention", out, g -> {
+            float[] dq = new float[qa.length];
+            float[] dk = new float[ka.length];
+            float[] dvv = new float[va.length];
+            fa.backward(qa, ka, va, o, lse, g.contiguous().toFloatArray(), dq, dk, dvv);
+            return new Tensor[] {Tensor.of(dq, q.shape()), Tensor.of(dk, k.shape()), Tensor.of(dvv, v.shape())};
+        }, q, k, v);
     }
 }

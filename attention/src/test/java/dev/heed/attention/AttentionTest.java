@@ -14,6 +14,10 @@ import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.positional.Positionals;
+import dev.heed.positional.spi.PositionalDims;
+import dev.heed.positional.spi.PositionalScheme;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AttentionTest {
@@ -186,6 +190,47 @@ class AttentionTest {
         assertArrayEquals(g[0].toFloatArray(), dq, 1e-4f);
         assertArrayEquals(g[1].toFloatArray(), dk, 1e-4f);
         assertArrayEquals(g[2].toFloatArray(), dvv, 1e-4f);
+    }
+
+    @Test
+    void blockedPathJoinsAutogradWithTheSameGradients() {
+        Rng rng = Rng.seeded(15);
+        Tensor q = Tensor.randn(rng, 2, 2, 40, 8).requiresGrad(true);
+        Tensor k = Tensor.randn(rng, 2, 2, 40, 8).requiresGrad(true);
+        Tensor v = Tensor.randn(rng, 2, 2, 40, 8).requiresGrad(true);
+        Tensor dO = Tensor.randn(rng, 2, 2, 40, 8);
+        AttentionMask mask = AttentionMask.causal().and(AttentionMask.keyLengths(40, 17));
+        AttentionOutput plain = Attention.attend(q, k, v, scaled(8), mask, null, 0, 0, 0, null, false, false);
+        AttentionOutput blocked = Attention.attend(q, k, v, scaled(8), mask);
+        assertTrue(blocked.blocked());
+        assertArrayEquals(plain.output().toFloatArray(), blocked.output().toFloatArray(), 1e-5f);
+        Tensor[] gp = Autograd.grad(plain.output().mul(dO).sum(), q, k, v);
+        Tensor[] gb = Autograd.grad(blocked.output().mul(dO).sum(), q, k, v);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(gp[i].toFloatArray(), gb[i].toFloatArray(), 1e-4f, "input " + i);
+        }
+    }
+
+    @Test
+    void blockedPathAddsAPureBiasSchemeBlockByBlock() {
+        PositionalScheme bias = Positionals.create("relative-bias", Map.of("initStd", 1.0), PositionalDims.of(16, 2, 1),
+                Rng.seeded(3));
+        Rng rng = Rng.seeded(16);
+        Tensor q = Tensor.randn(rng, 1, 2, 45, 8);
+        Tensor k = Tensor.randn(rng, 1, 2, 70, 8);
+        Tensor v = Tensor.randn(rng, 1, 2, 70, 8);
+        try (NoGrad ignored = NoGrad.enter()) {
+            AttentionOutput plain = Attention.attend(q, k, v, scaled(8), AttentionMask.causal(), bias, 0, 25, 0, null, false,
+                    false);
+            AttentionOutput blocked = Attention.attend(q, k, v, scaled(8), AttentionMask.causal(), bias, 0, 25, 0, null,
+                    false, true);
+            assertTrue(blocked.blocked());
+            assertArrayEquals(plain.output().toFloatArray(), blocked.output().toFloatArray(), 1e-5f);
+        }
+        // with trainable bias parameters recording gradients, the plain path is used
+        AttentionOutput training = Attention.attend(q, k, v, scaled(8), AttentionMask.causal(), bias, 0, 25, 0, null, false,
+                true);
+        assertFalse(training.blocked());
     }
 
     @Test
