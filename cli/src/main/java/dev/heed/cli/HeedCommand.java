@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 @Command(
         name = "heed",
-        subcommands = {dev.heed.cli.rl.RlCommand.class, dev.heed.cli.bench.BenchCommand.class, PluginsCommand.class, DemoCommand.class},
+        subcommands = {dev.heed.cli.rl.RlCommand.class, dev.heed.cli.bench.BenchCommand.class, dev.heed.cli.attn.AttnCommand.class, PluginsCommand.class, DemoCommand.class},
         footer = {"", "Examples:",
             "  heed demo",
             "  heed plugins",
