@@ -59,8 +59,7 @@ public final class Mlp {
     public Tensor forward(Tensor x) {
         Tensor h = x;
         for (Dense layer : layers) {
-            h = layer.forward(h);
-            h = tanh ? tanh(h) : h.relu();
+            h = tanh ? layer.forwardTanh(h) : layer.forward(h).relu();
         }
         return h;
     }

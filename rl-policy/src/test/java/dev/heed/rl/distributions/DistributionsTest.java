@@ -97,6 +97,69 @@ class DistributionsTest {
     }
 
     @Test
+    void logProbAndEntropyGradientsMatchFiniteDifferences() {
+        Rng rng = Rng.seeded(8);
+        Tensor mu = Tensor.randn(rng, DType.FLOAT64, 4, 3).requiresGrad(true);
+        Tensor ls = Tensor.randn(rng, DType.FLOAT64, 4, 3).mul(0.5).detach().requiresGrad(true);
+        Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, 3);
+        assertTrue(GradCheck.gradcheck(in -> DiagGaussian.of(in[0], in[1]).logProb(x).sum(), mu, ls));
+        assertTrue(GradCheck.gradcheck(in -> DiagGaussian.of(in[0], in[1]).entropy().sum(), mu, ls));
+        assertTrue(GradCheck.gradcheck(in -> SquashedDiagGaussian.of(in[0], in[1]).logProbFromPreSquash(x).sum(), mu, ls));
+        Tensor logits = Tensor.randn(rng, DType.FLOAT64, 4, 5).requiresGrad(true);
+        Tensor a = Tensor.of(new long[] {0, 4, 2, 2});
+        assertTrue(GradCheck.gradcheck(in -> Categorical.fromLogits(in[0]).logProb(a).sum(), logits));
+        assertTrue(GradCheck.gradcheck(in -> Categorical.fromLogits(in[0]).entropy().sum(), logits));
+    }
+
+    /** log p(tanh u) = log N(u; μ, σ) − log(1 − tanh² u + ε), computed by hand. */
+    @Test
+    void squashedLogProbIncludesTheJacobian() {
+        double mu = 0.2;
+        double ls = -0.3;
+        double u = 0.7;
+        SquashedDiagGaussian d = SquashedDiagGaussian.of(Tensor.of(new double[] {mu}, 1, 1), Tensor.of(new double[] {ls}, 1));
+        double s = Math.exp(ls);
+        double z = (u - mu) / s;
+        double t = Math.tanh(u);
+        double expected = -0.5 * z * z - ls - 0.5 * LOG_2PI - Math.log(1 - t * t + 1e-6);
+        assertEquals(expected, d.logProbFromPreSquash(Tensor.of(new double[] {u}, 1, 1)).item(), 1e-12);
+        assertEquals(expected, d.logProb(Tensor.of(new double[] {t}, 1, 1)).item(), 1e-9);
+        assertEquals(Math.tanh(mu), d.mode().item(), 1e-12);
+    }
+
+    @Test
+    void samplesFollowTheDistribution() {
+        Rng rng = Rng.seeded(1);
+        DiagGaussian g = DiagGaussian.of(Tensor.full(DType.FLOAT64, 1.5, 20000, 1), Tensor.of(new double[] {Math.log(0.5)}, 1));
+        double[] x = g.sample(rng).toDoubleArray();
+        double m = 0;
+        for (double v : x) {
+            m += v;
+        }
+        m /= x.length;
+        double var = 0;
+        for (double v : x) {
+            var += (v - m) * (v - m);
+        }
+        var /= x.length;
+        assertEquals(1.5, m, 0.02);
+        assertEquals(0.25, var, 0.01);
+        double[] logits = new double[3 * 20000];
+        for (int i = 0; i < 20000; i++) {
+            logits[3 * i] = 0;
+            logits[3 * i + 1] = Math.log(2);
+            logits[3 * i + 2] = Math.log(7);
+        }
+        long[] k = Categorical.fromLogits(Tensor.of(logits, 20000, 3)).sample(rng).toLongArray();
+        int[] count = new int[3];
+        for (long v : k) {
+            count[(int) v]++;
+        }
+        assertEquals(0.1, count[0] / 20000.0, 0.01);
+        assertEquals(0.7, count[2] / 20000.0, 0.015);
+    }
+
+    @Test
     void badInputsAreRejected() {
         Categorical c = Categorical.fromLogits(Tensor.zeros(DType.FLOAT64, 2, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
