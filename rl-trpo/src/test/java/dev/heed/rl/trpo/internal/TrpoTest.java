@@ -165,26 +165,30 @@ class TrpoTest {
 
     @Test
     void rejectedLineSearchRestoresTheParameters() {
-        // A trust region so small that even 0.8^1 of the step overshoots is impossible to hit in one
-        // trial: with lineSearchMaxIter 1 and a tiny damping the full quadratic step lands near KL = δ,
-        // so use a negative-curvature-free but mis-scaled setting: huge damping shrinks the step, then
-        // an advantage sign flip makes the surrogate worse along it.
-        ActorCritic pol = policy(true, 10);
-        Trpo t = trpo(Map.of("nCriticUpdates", 1, "lineSearchMaxIter", 1, "targetKl", 1e-12));
-        t.attach(pol, Rng.seeded(11));
-        RolloutBatch b = batch(pol, Rng.seeded(12), false);
-        FlatParams actor = new FlatParams(pol.policyParameters());
-        double[] before = actor.get();
-        Map<String, Double> st = t.update(b, new TrainingProgress(N, 10 * N, 1));
-        // With δ = 1e-12 the quadratic model's full step has KL ≈ δ; numerical noise decides whether it is
-        // strictly below. Either way the contract holds: rejected ⇒ restored exactly.
-        if (st.get("is_line_search_success") == 0.0) {
-            assertArrayEquals(before, actor.get(), 0.0);
-            assertEquals(0.0, st.get("kl_divergence_loss"));
-        } else {
-            assertTrue(st.get("kl_divergence_loss") < 1e-12);
+        // One trial at the full quadratic-model step (no shrinking, no damping): its true KL lands just
+        // above or just below δ depending on the third-order terms, so some batches are rejected. A
+        // rejected update must leave the actor exactly as it was and report KL 0.
+        int rejected = 0;
+        for (long seed = 0; seed < 12 && rejected < 2; seed++) {
+            ActorCritic pol = policy(true, 100 + seed);
+            Trpo t = trpo(Map.of("nCriticUpdates", 1, "lineSearchMaxIter", 1, "lineSearchShrinkingFactor", 1.0,
+                    "cgDamping", 0.0, "cgMaxSteps", 40, "targetKl", 0.05));
+            t.attach(pol, Rng.seeded(11));
+            RolloutBatch b = batch(pol, Rng.seeded(200 + seed), false);
+            FlatParams actor = new FlatParams(pol.policyParameters());
+            double[] before = actor.get();
+            Map<String, Double> st = t.update(b, new TrainingProgress(N, 10 * N, 1));
+            assertEquals(1.0, st.get("line_search_iterations"));
+            if (st.get("is_line_search_success") == 0.0) {
+                rejected++;
+                assertArrayEquals(before, actor.get(), 0.0);
+                assertEquals(0.0, st.get("kl_divergence_loss"));
+                assertEquals(0.0, st.get("surrogate_improvement"));
+            } else {
+                assertTrue(st.get("kl_divergence_loss") < 0.05);
+            }
         }
-        assertEquals(1.0, st.get("line_search_iterations"));
+        assertTrue(rejected > 0, "expected at least one rejected full step among the seeds");
     }
 
     @Test
