@@ -221,6 +221,15 @@ public final class LmCommand implements Callable<Integer> {
                 done = it + 1;
                 p.stepTo(done);
             }
+            if (done < steps) {
+                // Ctrl-C: keep what was learned, skip the final evaluation, the plot and the sample.
+                dir.writeCsv("metrics.csv", metrics);
+                Checkpoint.of(lm).provenance(Provenance.capture(c, seed, null)).metadata("heed.vocab", vocabJson(vocab))
+                        .save(dir.resolve("model.safetensors"));
+                err.println("heed attn lm: interrupted at iteration " + done + "; metrics and weights saved in " + dir.path());
+                err.flush();
+                return 130;
+            }
             double[] e = evaluate(lm, train, val, root.child(2).child(done));
             evals.add(new double[] {done, e[0], e[1]});
             metrics.add(done, e[0], e[1], null, null);
@@ -264,7 +273,7 @@ public final class LmCommand implements Callable<Integer> {
         o.println("sample: " + sample.substring(0, Math.min(sample.length(), 200)).replace('\n', ' '));
         o.println("wrote " + dir.path() + " (summary.json, metrics.csv, loss.png/.svg, sample.txt, model.safetensors, config.json)");
         o.flush();
-        return done < steps ? 130 : 0;
+        return 0;
     }
 
     /**

@@ -241,7 +241,10 @@ public final class RlRuns {
         if (dir != null) {
             trainer.saveCheckpoint(dir.resolve(CHECKPOINT));
             writeMetrics(dir, trainer.metrics());
-            writeCurve(dir, trainer.config(), trainer.metrics());
+            if (!interrupted) {
+                // Not while the JVM shuts down: Java2D registers shutdown hooks of its own, which then fails.
+                writeCurve(dir, trainer.config(), trainer.metrics());
+            }
         }
         TrainSummary s = trainer.summary();
         EvalResult eval = interrupted ? null : trainer.evaluate(evalEpisodes, true);
