@@ -6,10 +6,12 @@ import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.rl.distributions.Categorical;
 import dev.heed.rl.distributions.DiagGaussian;
+import dev.heed.rl.distributions.MultiCategorical;
 import dev.heed.rl.distributions.Distribution;
 import dev.heed.rl.distributions.SquashedDiagGaussian;
 import dev.heed.rl.env.Box;
 import dev.heed.rl.env.Discrete;
+import dev.heed.rl.env.MultiDiscrete;
 import dev.heed.rl.env.Space;
 import dev.heed.rl.internal.Arrays2;
 import dev.heed.rl.internal.Dense;
@@ -29,6 +31,8 @@ import org.apiguardian.api.API;
 /**
  * An actor-critic policy: an actor network producing an action {@link Distribution} and a critic
  * network producing the state value {@code V(s)}, as Stable-Baselines3's {@code ActorCriticPolicy}.
+ * Action spaces: {@link Discrete} (categorical), {@link MultiDiscrete} (independent categoricals, e.g.
+ * a Box discretised by {@code DiscretizeAction}) and {@link Box} (diagonal Gaussian, optionally squashed).
  *
  * <p>Architecture ({@link PolicyConfig}): separate actor and critic MLPs (default {@code [64, 64]},
  * tanh) or one shared trunk; a linear action head (logits for {@link Discrete} spaces, the mean for
@@ -59,6 +63,7 @@ public final class ActorCritic {
     private final int obsDim;
     private final int actDim;
     private final boolean discrete;
+    private final int[] nvec;
     private final Mlp trunk;
     private final Mlp piNet;
     private final Mlp vfNet;
@@ -78,7 +83,21 @@ public final class ActorCritic {
         boolean tanh = config.activation() == PolicyConfig.Activation.TANH;
         double hiddenGain = config.orthoInit() ? SQRT2 : Double.NaN;
         int headOut;
-        if (actionSpace instanceof Discrete) {
+        int[] multi = null;
+        if (actionSpace instanceof MultiDiscrete) {
+            discrete = true;
+            multi = ((MultiDiscrete) actionSpace).nvec();
+            actDim = multi.length;
+            int total = 0;
+            for (int k : multi) {
+                total += k;
+            }
+            headOut = total;
+            if (config.squash()) {
+                throw new IllegalArgumentException("ActorCritic: squash=true needs a Box action space, got " + actionSpace
+                        + "; set squash=false for discrete actions");
+            }
+        } else if (actionSpace instanceof Discrete) {
             discrete = true;
             actDim = 1;
             headOut = ((Discrete) actionSpace).n();
@@ -92,8 +111,9 @@ public final class ActorCritic {
             headOut = config.logStdMode() == PolicyConfig.LogStdMode.HEAD ? 2 * actDim : actDim;
         } else {
             throw new IllegalArgumentException("ActorCritic: action space " + actionSpace
-                    + " is not supported; use Discrete or Box (wrap a MultiDiscrete env in DiscretizeAction with JOINT mode)");
+                    + " is not supported; use Discrete, MultiDiscrete or Box");
         }
+        this.nvec = multi;
         Map<String, Tensor> names = new LinkedHashMap<>();
         if (config.sharedTrunk()) {
             trunk = new Mlp(obsDim, config.piLayers(), tanh, hiddenGain, dt, rng);
@@ -178,12 +198,12 @@ public final class ActorCritic {
         return observationSpace.flatDim();
     }
 
-    /** @return values per action row: 1 for {@link Discrete}, the flat size for {@link Box} */
+    /** @return values per action row: 1 for {@link Discrete}, the component count for {@link MultiDiscrete}, the flat size for {@link Box} */
     public int actionDim() {
         return actDim;
     }
 
-    /** @return true for a categorical policy */
+    /** @return true for a categorical (Discrete or MultiDiscrete) policy */
     public boolean isDiscrete() {
         return discrete;
     }
@@ -261,6 +281,9 @@ public final class ActorCritic {
 
     private Distribution distributionFromLatent(Tensor latentPi) {
         Tensor out = actionHead.forward(latentPi);
+        if (nvec != null) {
+            return MultiCategorical.fromLogits(out, nvec);
+        }
         if (discrete) {
             return Categorical.fromLogits(out);
         }
@@ -348,11 +371,12 @@ public final class ActorCritic {
             vb = weights(vfNet, false);
         }
         double[] ls = logStd == null ? null : logStd.toDoubleArray();
-        FusedPolicy.Head head = discrete ? FusedPolicy.Head.CATEGORICAL
+        FusedPolicy.Head head = nvec != null ? FusedPolicy.Head.MULTI_CATEGORICAL
+                : discrete ? FusedPolicy.Head.CATEGORICAL
                 : logStd != null ? FusedPolicy.Head.GAUSSIAN_PARAM : FusedPolicy.Head.GAUSSIAN_HEAD;
         FusedPolicy f = new FusedPolicy(pw, pb, vw, vb, trunk != null, config.activation() == PolicyConfig.Activation.TANH,
                 actionHead.weight().toFloatArray(), actionHead.bias().toFloatArray(), valueHead.weight().toFloatArray(),
-                valueHead.bias().toFloatArray(), ls, head, config.squash(), obsDim, actDim, actionHead.out());
+                valueHead.bias().toFloatArray(), ls, head, config.squash(), obsDim, actDim, actionHead.out(), nvec);
         return new PolicyInference(this, f);
     }
 
@@ -388,6 +412,16 @@ public final class ActorCritic {
      */
     public double[][] predict(double[][] obs, boolean deterministic, Rng rng) {
         return inference().predict(obs, deterministic, rng).envActions();
+    }
+
+    /**
+     * Deterministic action for one observation (the distribution's mode, mapped into the bounds).
+     *
+     * @param obs one observation of length {@link #observationDim()}
+     * @return the env action
+     */
+    public double[] predict(double[] obs) {
+        return predict(new double[][] {obs}, true, null)[0];
     }
 
     /**

@@ -99,7 +99,8 @@ class ActorCriticTest {
                 ActorCritic.create(pendObs, pendAct, PolicyConfig.defaults().withLogStdInit(-0.5), Rng.seeded(3)),
                 ActorCritic.create(pendObs, box2, PolicyConfig.defaults().withLogStdMode(PolicyConfig.LogStdMode.HEAD)
                         .withActivation(PolicyConfig.Activation.RELU).withOrthoInit(false), Rng.seeded(4)),
-                ActorCritic.create(pendObs, box2, PolicyConfig.defaults().withSquash(true), Rng.seeded(5)));
+                ActorCritic.create(pendObs, box2, PolicyConfig.defaults().withSquash(true), Rng.seeded(5)),
+                ActorCritic.create(pendObs, new dev.heed.rl.env.MultiDiscrete(3, 5), PolicyConfig.defaults(), Rng.seeded(6)));
         Rng data = Rng.seeded(9);
         for (ActorCritic p : policies) {
             double[][] obs = new double[6][p.observationDim()];

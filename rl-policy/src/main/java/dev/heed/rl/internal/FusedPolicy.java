@@ -26,7 +26,9 @@ public final class FusedPolicy {
         /** mean of a Gaussian, log σ a parameter. */
         GAUSSIAN_PARAM,
         /** mean and log σ from the head. */
-        GAUSSIAN_HEAD
+        GAUSSIAN_HEAD,
+        /** logits of independent categoricals, one block per component. */
+        MULTI_CATEGORICAL
     }
 
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -46,6 +48,7 @@ public final class FusedPolicy {
     private final float[] valueB;
     private final double[] logStd;
     private final Head head;
+    private final int[] nvec;
     private final boolean squash;
     private final int obsDim;
     private final int actDim;
@@ -68,10 +71,11 @@ public final class FusedPolicy {
      * @param obsDim inputs
      * @param actDim action columns (1 for categorical)
      * @param headOut action head outputs
+     * @param nvec classes per component for {@link Head#MULTI_CATEGORICAL}, else null
      */
     public FusedPolicy(float[][] piW, float[][] piB, float[][] vfW, float[][] vfB, boolean shared, boolean tanh,
             float[] headW, float[] headB, float[] valueW, float[] valueB, double[] logStd, Head head, boolean squash,
-            int obsDim, int actDim, int headOut) {
+            int obsDim, int actDim, int headOut, int[] nvec) {
         this.piW = transposeAll(piW, piB, obsDim);
         this.piB = piB;
         this.vfW = vfW == null ? null : transposeAll(vfW, vfB, obsDim);
@@ -87,6 +91,7 @@ public final class FusedPolicy {
         this.valueB = valueB;
         this.logStd = logStd;
         this.head = head;
+        this.nvec = nvec == null ? null : nvec.clone();
         this.squash = squash;
         this.obsDim = obsDim;
         this.actDim = actDim;
@@ -267,48 +272,62 @@ public final class FusedPolicy {
         }
     }
 
+    /** One categorical over {@code out[off, off + k)}: writes the class to {@code actionOut[slot]}, returns its log-probability. */
+    private static double categorical(double[] out, int off, int k, Rng rng, boolean deterministic, double[] actionOut,
+            int slot) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, out[off + j]);
+        }
+        double z = 0;
+        for (int j = 0; j < k; j++) {
+            z += Math.exp(out[off + j] - max);
+        }
+        double logZ = max + Math.log(z);
+        int pick;
+        if (deterministic) {
+            pick = 0;
+            for (int j = 1; j < k; j++) {
+                if (out[off + j] > out[off + pick]) {
+                    pick = j;
+                }
+            }
+        } else {
+            double u = rng.nextDouble();
+            double c = 0;
+            pick = -1;
+            int lastPositive = 0;
+            for (int j = 0; j < k; j++) {
+                double p = Math.exp(out[off + j] - logZ);
+                if (p > 0) {
+                    lastPositive = j;
+                }
+                c += p;
+                if (u < c) {
+                    pick = j;
+                    break;
+                }
+            }
+            if (pick < 0) {
+                pick = lastPositive;
+            }
+        }
+        actionOut[slot] = pick;
+        return out[off + pick] - logZ;
+    }
+
     private double sample(double[] out, Rng rng, boolean deterministic, double[] actionOut) {
         if (head == Head.CATEGORICAL) {
-            int k = headOut;
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : out) {
-                max = Math.max(max, v);
+            return categorical(out, 0, headOut, rng, deterministic, actionOut, 0);
+        }
+        if (head == Head.MULTI_CATEGORICAL) {
+            double lp = 0;
+            int off = 0;
+            for (int j = 0; j < nvec.length; j++) {
+                lp += categorical(out, off, nvec[j], rng, deterministic, actionOut, j);
+                off += nvec[j];
             }
-            double z = 0;
-            for (double v : out) {
-                z += Math.exp(v - max);
-            }
-            double logZ = max + Math.log(z);
-            int pick;
-            if (deterministic) {
-                pick = 0;
-                for (int j = 1; j < k; j++) {
-                    if (out[j] > out[pick]) {
-                        pick = j;
-                    }
-                }
-            } else {
-                double u = rng.nextDouble();
-                double c = 0;
-                pick = -1;
-                int lastPositive = 0;
-                for (int j = 0; j < k; j++) {
-                    double p = Math.exp(out[j] - logZ);
-                    if (p > 0) {
-                        lastPositive = j;
-                    }
-                    c += p;
-                    if (u < c) {
-                        pick = j;
-                        break;
-                    }
-                }
-                if (pick < 0) {
-                    pick = lastPositive;
-                }
-            }
-            actionOut[0] = pick;
-            return out[pick] - logZ;
+            return lp;
         }
         double lp = 0;
         for (int j = 0; j < actDim; j++) {

@@ -109,9 +109,7 @@ public final class PolicyOptimizers {
         PolicyOptimizerProvider provider = provider(algorithm);
         Map<String, String> values = new LinkedHashMap<>();
         preset(algorithm, env).ifPresent(p -> values.putAll(p.values()));
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            values.put(TrainConfig.camel(e.getKey()), e.getValue());
-        }
+        TrainConfig.merge(values, overrides);
         return TrainConfig.resolve(provider, env, values);
     }
 }

@@ -36,6 +36,7 @@ import org.apiguardian.api.API;
  *   <tr><td>outputDir</td><td>none</td><td>where metrics.csv and checkpoints go</td></tr>
  *   <tr><td>logInterval</td><td>0 (auto)</td><td>iterations per metrics row; auto ≈ every 2048 env steps</td></tr>
  *   <tr><td>threadedEnvs</td><td>false</td><td>step envs on a thread pool (same numbers)</td></tr>
+ *   <tr><td>discretizeActions</td><td>0</td><td>K ≥ 2: K levels per Box component, categorical policy</td></tr>
  *   <tr><td>netArch / piArch / vfArch</td><td>64,64</td><td>hidden sizes (netArch sets both)</td></tr>
  *   <tr><td>activation</td><td>tanh</td><td>tanh or relu</td></tr>
  *   <tr><td>orthoInit</td><td>true</td><td>orthogonal initialisation</td></tr>
@@ -67,16 +68,19 @@ import org.apiguardian.api.API;
  * @param outputDir output directory or null
  * @param logInterval iterations per metrics row, 0 = auto
  * @param threadedEnvs threaded vector env
+ * @param discretizeActions K ≥ 2: wrap every env in {@code DiscretizeAction(env, K, PER_DIMENSION)}
+ *     (categorical policy over K levels per Box component); 0: off
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record TrainConfig(String algorithm, String env, Options optimizerOptions, int nEnvs, long nTimesteps, long seed,
         PolicyConfig policy, boolean normalize, boolean normalizeReward, long evalFreq, int evalEpisodes,
-        double stopReward, long checkpointFreq, Path outputDir, int logInterval, boolean threadedEnvs) {
+        double stopReward, long checkpointFreq, Path outputDir, int logInterval, boolean threadedEnvs,
+        int discretizeActions) {
 
     private static final Set<String> TRAINER_KEYS = Set.of("nEnvs", "nTimesteps", "seed", "normalize", "normalizeReward",
             "evalFreq", "evalEpisodes", "stopReward", "checkpointFreq", "outputDir", "logInterval", "threadedEnvs",
             "netArch", "piArch", "vfArch", "activation", "orthoInit", "sharedTrunk", "logStdInit", "logStdMode", "squash",
-            "dtype");
+            "dtype", "discretizeActions");
 
     /** @throws IllegalArgumentException on out-of-range values */
     public TrainConfig {
@@ -89,6 +93,10 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
                     + " checkpointFreq >= 0, logInterval >= 0; got nEnvs=" + nEnvs + ", nTimesteps=" + nTimesteps
                     + ", evalFreq=" + evalFreq + ", evalEpisodes=" + evalEpisodes + ", checkpointFreq=" + checkpointFreq
                     + ", logInterval=" + logInterval);
+        }
+        if (discretizeActions < 0 || discretizeActions == 1) {
+            throw new IllegalArgumentException("TrainConfig: discretizeActions must be 0 (off) or >= 2 levels per component, got "
+                    + discretizeActions);
         }
         if (checkpointFreq > 0 && outputDir == null) {
             throw new IllegalArgumentException("TrainConfig: checkpointFreq=" + checkpointFreq
@@ -119,6 +127,21 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Applies {@code overrides} (camelCased) on top of {@code values}; {@code netArch} replaces any
+     * earlier {@code piArch}/{@code vfArch}.
+     */
+    static void merge(Map<String, String> values, Map<String, String> overrides) {
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String k = camel(e.getKey());
+            if (k.equals("netArch")) {
+                values.remove("piArch");
+                values.remove("vfArch");
+            }
+            values.put(k, e.getValue());
+        }
     }
 
     static TrainConfig resolve(PolicyOptimizerProvider provider, String env, Map<String, String> values) {
@@ -178,7 +201,7 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
                 lng(tr, "seed", 0), pc, normalize, bool(tr, "normalizeReward", normalize), lng(tr, "evalFreq", 0),
                 (int) lng(tr, "evalEpisodes", 20), dbl(tr, "stopReward", Double.NaN), lng(tr, "checkpointFreq", 0),
                 tr.containsKey("outputDir") && !tr.get("outputDir").isEmpty() ? Path.of(tr.get("outputDir")) : null,
-                (int) lng(tr, "logInterval", 0), bool(tr, "threadedEnvs", false));
+                (int) lng(tr, "logInterval", 0), bool(tr, "threadedEnvs", false), (int) lng(tr, "discretizeActions", 0));
     }
 
     private static String closest(String key, Set<String> known) {
@@ -310,6 +333,7 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
         m.put("outputDir", outputDir == null ? "" : outputDir.toString());
         m.put("logInterval", Integer.toString(logInterval));
         m.put("threadedEnvs", Boolean.toString(threadedEnvs));
+        m.put("discretizeActions", Integer.toString(discretizeActions));
         m.put("piArch", join(policy.piLayers()));
         m.put("vfArch", join(policy.vfLayers()));
         m.put("activation", policy.activation().name().toLowerCase(Locale.ROOT));

@@ -20,6 +20,7 @@ import dev.heed.rl.env.Env;
 import dev.heed.rl.env.EnvSnapshot;
 import dev.heed.rl.env.Envs;
 import dev.heed.rl.env.Step;
+import dev.heed.rl.env.wrappers.DiscretizeAction;
 import dev.heed.rl.env.wrappers.EpisodeRecord;
 import dev.heed.rl.spi.PolicyOptimizer;
 import dev.heed.rl.spi.PolicyOptimizerProvider;
@@ -113,8 +114,8 @@ public final class Trainer implements AutoCloseable {
         PolicyOptimizer opt = provider.create(Options.of(provider, config.optimizerOptions().asMap()));
         RolloutSettings rs = opt.rolloutSettings();
         this.nEnvs = config.nEnvs();
-        VectorEnv base = config.threadedEnvs() ? new ThreadedVectorEnv(nEnvs, i -> Envs.make(config.env()))
-                : new SyncVectorEnv(nEnvs, i -> Envs.make(config.env()));
+        VectorEnv base = config.threadedEnvs() ? new ThreadedVectorEnv(nEnvs, i -> makeEnv(config))
+                : new SyncVectorEnv(nEnvs, i -> makeEnv(config));
         this.norm = config.normalize()
                 ? new VecNormalize(base, true, config.normalizeReward(), 10.0, 10.0, rs.gamma(), 1e-8) : null;
         this.venv = norm != null ? norm : base;
@@ -148,6 +149,12 @@ public final class Trainer implements AutoCloseable {
         if (config.checkpointFreq() > 0) {
             callbacks.add(TrainingCallback.checkpointEvery(config.checkpointFreq(), config.outputDir().resolve("checkpoints")));
         }
+    }
+
+    private static Env makeEnv(TrainConfig config) {
+        Env e = Envs.make(config.env());
+        return config.discretizeActions() > 0
+                ? new DiscretizeAction(e, config.discretizeActions(), DiscretizeAction.Mode.PER_DIMENSION) : e;
     }
 
     /**
@@ -187,7 +194,7 @@ public final class Trainer implements AutoCloseable {
         }
         Map<String, String> values = new LinkedHashMap<>();
         node.path("settings").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
-        overrides.forEach((k, v) -> values.put(TrainConfig.camel(k), v));
+        TrainConfig.merge(values, overrides);
         PolicyOptimizerProvider provider = optimizers.provider(node.path("algorithm").asText());
         TrainConfig cfg = TrainConfig.resolve(provider, node.path("env").asText(), values);
         return new Trainer(cfg, provider, content);
@@ -445,7 +452,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Runs {@code episodes} episodes on fresh envs ({@code Envs.make(env)}), all stepped together,
+     * Runs {@code episodes} episodes on fresh envs (made as the training envs), all stepped together,
      * each with a seed from {@code Rng.seeded(seed).child(3).child(timesteps)}; observations are
      * normalised with the training statistics (frozen). Returns are undiscounted raw rewards.
      * Uses no training generator, so evaluating does not change the training run.
@@ -464,7 +471,7 @@ public final class Trainer implements AutoCloseable {
         Env[] envs = new Env[episodes];
         double[][] cur = new double[episodes][];
         for (int k = 0; k < episodes; k++) {
-            envs[k] = Envs.make(config.env());
+            envs[k] = makeEnv(config);
             cur[k] = envs[k].reset(seeds.nextLong());
         }
         boolean[] active = new boolean[episodes];

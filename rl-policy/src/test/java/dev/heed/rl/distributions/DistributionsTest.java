@@ -159,6 +159,39 @@ class DistributionsTest {
         assertEquals(0.7, count[2] / 20000.0, 0.015);
     }
 
+    /** Components are independent: logProb, entropy and KL are sums of the per-component values, by hand. */
+    @Test
+    void multiCategoricalSumsIndependentComponents() {
+        double[] logits = {0.0, 1.0, -1.0, 0.5, 2.0}; // components of 2 and 3 classes, one row
+        MultiCategorical m = MultiCategorical.fromLogits(Tensor.of(logits, 1, 5), 2, 3);
+        double z0 = 1 + Math.exp(1);
+        double z1 = Math.exp(-1) + Math.exp(0.5) + Math.exp(2);
+        double lp = m.logProb(Tensor.of(new long[] {1, 2}, 1, 2)).item();
+        assertEquals(1 - Math.log(z0) + 2 - Math.log(z1), lp, 1e-12);
+        double h = 0;
+        for (double v : new double[] {1 / z0, Math.exp(1) / z0}) {
+            h -= v * Math.log(v);
+        }
+        for (double v : new double[] {Math.exp(-1) / z1, Math.exp(0.5) / z1, Math.exp(2) / z1}) {
+            h -= v * Math.log(v);
+        }
+        assertEquals(h, m.entropy().item(), 1e-12);
+        MultiCategorical u = MultiCategorical.fromLogits(Tensor.zeros(DType.FLOAT64, 1, 5), 2, 3);
+        double kl = 0;
+        for (double v : new double[] {1 / z0, Math.exp(1) / z0}) {
+            kl += v * Math.log(v / 0.5);
+        }
+        for (double v : new double[] {Math.exp(-1) / z1, Math.exp(0.5) / z1, Math.exp(2) / z1}) {
+            kl += v * Math.log(v * 3);
+        }
+        assertEquals(kl, m.kl(u).item(), 1e-12);
+        assertEquals(1, m.mode().toLongArray()[0]);
+        assertEquals(2, m.mode().toLongArray()[1]);
+        Tensor l = Tensor.of(logits, 1, 5).requiresGrad(true);
+        assertTrue(GradCheck.gradgradcheck(in -> u.kl(MultiCategorical.fromLogits(in[0], 2, 3)).sum(), l));
+        assertThrows(IllegalArgumentException.class, () -> MultiCategorical.fromLogits(Tensor.zeros(1, 4), 2, 3));
+    }
+
     @Test
     void badInputsAreRejected() {
         Categorical c = Categorical.fromLogits(Tensor.zeros(DType.FLOAT64, 2, 3));

@@ -2,6 +2,7 @@ package dev.heed.rl.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.core.Tensor;
@@ -98,6 +99,31 @@ class TrainerTest {
         String csv = Files.readString(dir.resolve("run").resolve(Trainer.METRICS_FILE));
         assertTrue(csv.startsWith("step,wall_seconds,iteration,episodes,return_mean,return_std,ep_len_mean,policy_loss"),
                 csv.substring(0, 120));
+    }
+
+    @Test
+    void badCheckpointsAreRejectedWithReasons(@TempDir Path dir) throws IOException {
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> Trainer.resume(dir, optimizers, Map.of()));
+        dev.heed.core.io.SafeTensors.write(dir.resolve(Trainer.CHECKPOINT_FILE),
+                Map.of("w", dev.heed.core.io.TensorBlob.ofFloats(new long[] {1}, new float[] {1})), Map.of());
+        dev.heed.core.io.CheckpointFormatException e = assertThrows(dev.heed.core.io.CheckpointFormatException.class,
+                () -> Trainer.resume(dir, optimizers, Map.of()));
+        assertTrue(e.getMessage().contains("not a Heed training checkpoint"), e.getMessage());
+        Path ckpt = dir.resolve("ok");
+        try (Trainer t = Trainer.create(tiny("CartPole-v1", Map.of()), optimizers)) {
+            t.iterate();
+            t.saveCheckpoint(ckpt);
+        }
+        IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resume(ckpt, optimizers, Map.of("nEnvs", "4")));
+        assertTrue(n.getMessage().contains("3 envs"), n.getMessage());
+        IllegalArgumentException arch = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resume(ckpt, optimizers, Map.of("netArch", "32")));
+        assertTrue(arch.getMessage().contains("another architecture"), arch.getMessage());
+        try (Trainer t = Trainer.resume(ckpt, optimizers, Map.of("nTimesteps", "300"))) {
+            assertEquals(300, t.config().nTimesteps());
+            assertEquals(t.config().nEnvs() * 5L, t.timesteps());
+        }
     }
 
     /** A short a2c run on CartPole improves the return well beyond a random policy's (~22). */
