@@ -42,9 +42,14 @@ public final class RlAlgoTargets {
      * @param seed seed
      * @param steps env steps trained
      * @param seconds training wall-clock
+     * @param cpuSeconds process CPU time during training (all threads, JIT compilation included)
      * @param eval final deterministic evaluation
      */
-    record Run(String algo, String env, long seed, long steps, double seconds, EvalResult eval) {}
+    record Run(String algo, String env, long seed, long steps, double seconds, double cpuSeconds, EvalResult eval) {}
+
+    private static double processCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
 
     static Run train(PolicyOptimizers optimizers, String algo, String env, long seed, long steps,
             Map<String, String> overrides) {
@@ -52,9 +57,11 @@ public final class RlAlgoTargets {
         o.put("seed", Long.toString(seed));
         o.put("nTimesteps", Long.toString(steps));
         try (Trainer t = Trainer.create(optimizers.config(algo, env, o), optimizers)) {
+            double cpu0 = processCpuSeconds();
             TrainSummary s = t.run();
+            double cpu = processCpuSeconds() - cpu0;
             EvalResult e = t.evaluate(20, true);
-            return new Run(algo, env, seed, s.timesteps(), s.wallSeconds(), e);
+            return new Run(algo, env, seed, s.timesteps(), s.wallSeconds(), cpu, e);
         }
     }
 
@@ -86,32 +93,36 @@ public final class RlAlgoTargets {
         }
         PolicyOptimizers optimizers = PolicyOptimizers.load();
         StringBuilder md = new StringBuilder();
-        md.append("| algorithm | env | seed | steps | wall s | env steps/s | eval return (20 det. episodes) |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+        md.append("| algorithm | env | seed | steps | wall s | env steps/s | CPU s | env steps per CPU s |"
+                + " eval return (20 det. episodes) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         List<String> summary = new ArrayList<>();
         for (String env : envs) {
             for (String algo : algos) {
                 double secs = 0;
+                double cpus = 0;
                 long total = 0;
                 double evalSum = 0;
                 for (int s = 0; s < seeds; s++) {
                     Run r = train(optimizers, algo, env, s, steps, overrides);
-                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.0f | %.1f ± %.1f |",
-                            r.algo(), r.env(), r.seed(), r.steps(), r.seconds(), r.steps() / r.seconds(),
-                            r.eval().mean(), r.eval().std());
+                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.0f | %.2f | %.0f | %.1f ± %.1f |",
+                            r.algo(), r.env(), r.seed(), r.steps(), r.seconds(), r.steps() / r.seconds(), r.cpuSeconds(),
+                            r.steps() / r.cpuSeconds(), r.eval().mean(), r.eval().std());
                     LOG.log(System.Logger.Level.INFO, row);
                     md.append(row).append('\n');
                     Files.writeString(out, md.toString());
                     secs += r.seconds();
+                    cpus += r.cpuSeconds();
                     total += r.steps();
                     evalSum += r.eval().mean();
                 }
-                summary.add(String.format(Locale.ROOT, "| %s | %s | mean of %d seeds | %d | %.2f | %.0f | %.1f |", algo,
-                        env, seeds, total / seeds, secs / seeds, total / secs, evalSum / seeds));
+                summary.add(String.format(Locale.ROOT, "| %s | %s | mean of %d seeds | %d | %.2f | %.0f | %.2f | %.0f | %.1f |",
+                        algo, env, seeds, total / seeds, secs / seeds, total / secs, cpus / seeds, total / cpus,
+                        evalSum / seeds));
             }
         }
-        md.append('\n').append("| algorithm | env | | steps | wall s | env steps/s | mean eval return |\n")
-                .append("|---|---|---|---|---|---|---|\n");
+        md.append('\n').append("| algorithm | env | | steps | wall s | env steps/s | CPU s | env steps per CPU s |"
+                + " mean eval return |\n").append("|---|---|---|---|---|---|---|---|---|\n");
         for (String line : summary) {
             md.append(line).append('\n');
         }
