@@ -16,7 +16,8 @@ import org.apiguardian.api.API;
  * array of its {@link DType}: {@code float[]}, {@code double[]}, {@code long[]} or
  * {@code boolean[]}. Rank 0 is a scalar. View ops ({@link #reshape} of a contiguous tensor,
  * {@link #transpose}, {@link #permute}, {@link #unsqueeze}, {@link #squeeze}, {@link #expand},
- * {@link #detach}) share storage; every other op returns a new contiguous tensor.
+ * {@link #narrow}, {@link #slice}, {@link #split}, {@link #chunk}, {@link #detach}) share storage
+ * and its in-place version counter; every other op returns a new contiguous tensor.
  *
  * <p><b>Broadcasting</b> follows NumPy: shapes are aligned from the right and each pair of sizes
  * must be equal or one of them 1.
@@ -2238,7 +2239,7 @@ public final class Tensor {
 
     /**
      * @param other broadcast against this tensor
-     * @return elementwise maximum (on ties the gradient goes to this tensor)
+     * @return elementwise maximum (on ties the gradient is split evenly, as in PyTorch)
      */
     public Tensor maximum(Tensor other) {
         Tensor out = binaryForward("maximum", BinaryOp.MAX, this, other);
@@ -2246,7 +2247,7 @@ public final class Tensor {
             Tensor a = this;
             Tensor b = other;
             record(out, "maximum", g -> {
-                Tensor pick = a.ge(b).to(a.dtype);
+                Tensor pick = a.gt(b).to(a.dtype).add(a.eq(b).to(a.dtype).mul(0.5));
                 return new Tensor[] {
                     a.requiresGrad ? sumTo(g.mul(pick), a.shape) : null,
                     b.requiresGrad ? sumTo(g.mul(pick.rsub(1.0)), b.shape) : null};
@@ -2257,7 +2258,7 @@ public final class Tensor {
 
     /**
      * @param other broadcast against this tensor
-     * @return elementwise minimum (on ties the gradient goes to this tensor)
+     * @return elementwise minimum (on ties the gradient is split evenly, as in PyTorch)
      */
     public Tensor minimum(Tensor other) {
         Tensor out = binaryForward("minimum", BinaryOp.MIN, this, other);
@@ -2265,7 +2266,7 @@ public final class Tensor {
             Tensor a = this;
             Tensor b = other;
             record(out, "minimum", g -> {
-                Tensor pick = a.le(b).to(a.dtype);
+                Tensor pick = a.lt(b).to(a.dtype).add(a.eq(b).to(a.dtype).mul(0.5));
                 return new Tensor[] {
                     a.requiresGrad ? sumTo(g.mul(pick), a.shape) : null,
                     b.requiresGrad ? sumTo(g.mul(pick.rsub(1.0)), b.shape) : null};
@@ -3073,7 +3074,7 @@ public final class Tensor {
             }
             u[i] = tensors[i].unsqueeze(axis);
         }
-        return concat(axis < 0 ? axis : axis, u);
+        return concat(axis, u);
     }
 
     private static long[] indexValues(String op, Tensor index) {

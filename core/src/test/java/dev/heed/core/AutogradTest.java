@@ -193,4 +193,33 @@ class AutogradTest {
         }
         assertArrayEquals(new double[] {0.9, 1.9}, w.toDoubleArray(), 1e-12);
     }
+
+    @Test
+    void repeatedHessianVectorProductsReuseOneGradientGraph() {
+        // conjugate-gradient pattern (TRPO): one differentiable gradient, many products with it.
+        // f(w) = sum(tanh(A w)) for A = [[1, 2], [3, -1]]; H = A^T diag(-2 t (1 - t^2)) A, t = tanh(A w)
+        Tensor a = Tensor.of(new double[] {1, 2, 3, -1}, 2, 2);
+        Tensor w = Tensor.of(new double[] {0.1, -0.2}, 2, 1).requiresGrad(true);
+        Tensor f = a.matmul(w).tanh().sum();
+        Tensor g = Autograd.grad(new Tensor[] {f}, new Tensor[] {w}, null, true, true)[0];
+        double[] z = {1 * 0.1 + 2 * -0.2, 3 * 0.1 - 1 * -0.2};
+        double[] dd = new double[2];
+        for (int i = 0; i < 2; i++) {
+            double t = Math.tanh(z[i]);
+            dd[i] = -2 * t * (1 - t * t);
+        }
+        double[][] am = {{1, 2}, {3, -1}};
+        for (int rep = 0; rep < 5; rep++) {
+            double[] v = {1 + rep, -rep};
+            Tensor hv = Autograd.grad(new Tensor[] {g.mul(Tensor.of(v, 2, 1)).sum()}, new Tensor[] {w}, null, false, true)[0];
+            for (int i = 0; i < 2; i++) {
+                double e = 0;
+                for (int k = 0; k < 2; k++) {
+                    double av = am[k][0] * v[0] + am[k][1] * v[1];
+                    e += am[k][i] * dd[k] * av;
+                }
+                assertEquals(e, hv.get(i, 0), 1e-12);
+            }
+        }
+    }
 }

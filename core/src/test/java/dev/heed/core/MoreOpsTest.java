@@ -203,4 +203,16 @@ class MoreOpsTest {
         assertEquals(DType.FLOAT64, Tensor.onesLike(x).dtype());
         assertEquals(8.0, Tensor.onesLike(x).sum().item());
     }
+
+    @Test
+    void maximumSplitsTiedGradientsEvenly() {
+        Tensor a = d(new double[] {1, 2, 3}).requiresGrad(true);
+        Tensor b = d(new double[] {2, 2, 1}).requiresGrad(true);
+        a.maximum(b).sum().backward();
+        assertArrayEquals(new double[] {0, 0.5, 1}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, 0.5, 0}, b.grad().toDoubleArray());
+        a.zeroGrad();
+        a.minimum(b).sum().backward();
+        assertArrayEquals(new double[] {1, 0.5, 0}, a.grad().toDoubleArray());
+    }
 }

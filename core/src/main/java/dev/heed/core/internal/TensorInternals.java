@@ -21,16 +21,30 @@ public final class TensorInternals {
 
     /** Implemented inside {@code dev.heed.core}; installed once when {@link Tensor} initialises. */
     public interface Access {
-        /** @return the storage array of the given type or null if the dtype differs */
+        /**
+         * @param t a tensor
+         * @return its storage array
+         */
         Object storage(Tensor t);
 
-        /** @return the storage offset */
+        /**
+         * @param t a tensor
+         * @return the storage offset
+         */
         int offset(Tensor t);
 
-        /** @return the strides (a copy) */
+        /**
+         * @param t a tensor
+         * @return the strides (a copy)
+         */
         int[] strides(Tensor t);
 
-        /** @return a contiguous tensor over {@code storage} without copying */
+        /**
+         * @param dtype element type matching the array
+         * @param storage the array, used without copying
+         * @param shape dimensions whose product is the array length
+         * @return a contiguous tensor over {@code storage}
+         */
         Tensor wrap(DType dtype, Object storage, int[] shape);
     }
 

@@ -3,8 +3,6 @@ package dev.heed.core.nn;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
-import dev.heed.core.internal.TensorInternals;
-import dev.heed.core.internal.autograd.GradMode;
 import dev.heed.core.nn.init.Init;
 import java.util.Arrays;
 import java.util.Objects;
@@ -89,44 +87,8 @@ public final class Embedding extends UnaryModule {
                         + " is out of range for a table of " + num + " rows (valid: 0 .. " + (num - 1) + ")");
             }
         }
-        int[] is = indices.shape();
-        int[] outShape = Arrays.copyOf(is, is.length + 1);
-        outShape[is.length] = dim;
-        int n = idx.length;
-        boolean floats = table.dtype() == DType.FLOAT32;
-        if (table.requiresGrad() && GradMode.isEnabled()) {
-            Tensor oneHot;
-            if (floats) {
-                float[] oh = new float[n * num];
-                for (int i = 0; i < n; i++) {
-                    oh[i * num + (int) idx[i]] = 1f;
-                }
-                oneHot = TensorInternals.wrap(oh, n, num);
-            } else {
-                double[] oh = new double[n * num];
-                for (int i = 0; i < n; i++) {
-                    oh[i * num + (int) idx[i]] = 1.0;
-                }
-                oneHot = TensorInternals.wrap(oh, n, num);
-            }
-            return oneHot.matmul(table).reshape(outShape);
-        }
-        Tensor src = table.contiguous();
-        int off = TensorInternals.offset(src);
-        if (floats) {
-            float[] w = TensorInternals.floatData(src);
-            float[] out = new float[n * dim];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(w, off + (int) idx[i] * dim, out, i * dim, dim);
-            }
-            return TensorInternals.wrap(out, outShape);
-        }
-        double[] w = TensorInternals.doubleData(src);
-        double[] out = new double[n * dim];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(w, off + (int) idx[i] * dim, out, i * dim, dim);
-        }
-        return TensorInternals.wrap(out, outShape);
+        // The tensor's gather-based lookup: the gradient scatters into the used rows only.
+        return Tensor.embedding(indices, table);
     }
 
     @Override

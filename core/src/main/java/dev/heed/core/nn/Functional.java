@@ -4,7 +4,6 @@ import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.internal.TensorInternals;
-import dev.heed.core.internal.autograd.GradMode;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -17,11 +16,8 @@ import org.apiguardian.api.API;
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class Functional {
 
-    private static final double SQRT1_2 = Math.sqrt(0.5);
     // Chebyshev fit of erfc (Numerical Recipes "erfcc"): erfc(z) = t exp(-z^2 + poly(t)),
     // t = 1 / (1 + z / 2), z >= 0, with fractional error below 1.2e-7 everywhere.
-    private static final double[] ERFC = {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
-        0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277};
 
     private Functional() {}
 
@@ -56,82 +52,7 @@ public final class Functional {
      * @return GELU(x)
      */
     public static Tensor gelu(Tensor x) {
-        if (!(x.requiresGrad() && GradMode.isEnabled())) {
-            return geluNoGrad(x);
-        }
-        // Phi(x) = m + s * c, where c = Q(|x|) = erfc(z) / 2 with z = |x| / sqrt 2 is the upper
-        // tail, m = 1 and s = -1 for x >= 0, m = 0 and s = +1 for x < 0 (piecewise constants).
-        Tensor[] ms = signMasks(x);
-        Tensor z = x.abs().mul(SQRT1_2);
-        Tensor t = z.mul(0.5).add(1.0).pow(-1.0);
-        Tensor poly = t.mul(ERFC[ERFC.length - 1]);
-        for (int i = ERFC.length - 2; i >= 1; i--) {
-            poly = poly.add(ERFC[i]).mul(t);
-        }
-        poly = poly.add(ERFC[0]);
-        Tensor c = t.mul(poly.sub(z.mul(z)).exp()).mul(0.5);
-        Tensor phi = c.mul(ms[1]).add(ms[0]);
-        return x.mul(phi);
-    }
-
-    /** Upper normal tail Q(a) = erfc(a / sqrt 2) / 2 for a >= 0, same fit as the differentiable path. */
-    private static double upperTail(double a) {
-        double z = a * SQRT1_2;
-        double t = 1 / (1 + 0.5 * z);
-        double poly = ERFC[ERFC.length - 1] * t;
-        for (int i = ERFC.length - 2; i >= 1; i--) {
-            poly = (poly + ERFC[i]) * t;
-        }
-        poly += ERFC[0];
-        return 0.5 * t * Math.exp(poly - z * z);
-    }
-
-    /** One pass without a graph (inference): same values as the composed path up to rounding. */
-    private static Tensor geluNoGrad(Tensor x) {
-        double[] v = x.toDoubleArray();
-        int[] shape = x.shape();
-        if (x.dtype() == DType.FLOAT32) {
-            float[] out = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                double c = upperTail(Math.abs(v[i]));
-                out[i] = (float) (v[i] * (v[i] >= 0 ? 1 - c : c));
-            }
-            return TensorInternals.wrap(out, shape);
-        }
-        if (x.dtype() != DType.FLOAT64) {
-            throw new IllegalArgumentException("gelu: input must be FLOAT32 or FLOAT64, got " + x.dtype());
-        }
-        for (int i = 0; i < v.length; i++) {
-            double c = upperTail(Math.abs(v[i]));
-            v[i] = v[i] * (v[i] >= 0 ? 1 - c : c);
-        }
-        return TensorInternals.wrap(v, shape);
-    }
-
-    private static Tensor[] signMasks(Tensor x) {
-        double[] v = x.toDoubleArray();
-        int[] shape = x.shape();
-        if (x.dtype() == DType.FLOAT32) {
-            float[] m = new float[v.length];
-            float[] s = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                boolean pos = v[i] >= 0;
-                m[i] = pos ? 1f : 0f;
-                s[i] = pos ? -1f : 1f;
-            }
-            return new Tensor[] {TensorInternals.wrap(m, shape), TensorInternals.wrap(s, shape)};
-        }
-        if (x.dtype() != DType.FLOAT64) {
-            throw new IllegalArgumentException("gelu: input must be FLOAT32 or FLOAT64, got " + x.dtype());
-        }
-        double[] m = new double[v.length];
-        double[] s = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            boolean pos = v[i] >= 0;
-            m[i] = pos ? 1 : 0;
-            s[i] = pos ? -1 : 1;
-        }
-        return new Tensor[] {TensorInternals.wrap(m, shape), TensorInternals.wrap(s, shape)};
+        return x.gelu(false);
     }
 
     /**
@@ -142,8 +63,7 @@ public final class Functional {
      * @return the approximate GELU
      */
     public static Tensor geluTanh(Tensor x) {
-        Tensor inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI));
-        return x.mul(inner.tanh().add(1.0)).mul(0.5);
+        return x.gelu(true);
     }
 
     /**
@@ -164,20 +84,8 @@ public final class Functional {
             throw new IllegalArgumentException("layerNorm: cannot normalise the last " + normalizedRank
                     + " dimensions of a tensor of shape " + Arrays.toString(x.shape()));
         }
-        int[] axes = new int[normalizedRank];
-        for (int i = 0; i < normalizedRank; i++) {
-            axes[i] = rank - normalizedRank + i;
-        }
-        Tensor centered = x.sub(x.mean(axes, true));
-        Tensor var = centered.mul(centered).mean(axes, true);
-        Tensor y = centered.div(var.add(eps).sqrt());
-        if (weight != null) {
-            y = y.mul(weight);
-        }
-        if (bias != null) {
-            y = y.add(bias);
-        }
-        return y;
+        // The tensor's fused op: one pass forward, one pass backward (still differentiable again).
+        return x.layerNorm(Arrays.copyOfRange(x.shape(), rank - normalizedRank, rank), weight, bias, eps);
     }
 
     /**
