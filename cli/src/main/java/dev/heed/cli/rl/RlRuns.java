@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apiguardian.api.API;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The reinforcement-learning run plumbing shared by {@code heed rl train}, {@code rl compare},
@@ -324,6 +325,11 @@ public final class RlRuns {
         }
         XYChart chart = Plots.lineChart(config.algorithm() + " on " + config.env() + " (seed " + config.seed() + ")",
                 "environment steps", "episode return", series);
+        if (eval[0].length > 0) {
+            org.knowm.xchart.XYSeries e = chart.getSeriesMap().get("deterministic evaluation");
+            e.setMarker(SeriesMarkers.CIRCLE);
+            e.setMarkerColor(e.getLineColor());
+        }
         Files.createDirectories(dir.path());
         Plots.writePngAndSvg(chart, dir.path(), CURVE);
     }

@@ -114,6 +114,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
             TrainConfig cfg = RlRuns.resolve(optimizers, new RlRuns.Request(algo, env, seed, envs, steps, setMap));
             dir = RunDirectory.create(out, RlRuns.KIND);
+            if (!RlRuns.KIND.equals(dir.kind())) {
+                throw new UserInputException(out + " holds a Heed run of kind '" + dir.kind() + "', not a training run",
+                        "choose a new --out directory");
+            }
             if (Files.exists(dir.resolve(RlRuns.CHECKPOINT))) {
                 throw new UserInputException(out + " already holds a training run",
                         "continue it with --resume " + out + ", or choose a new --out directory");
