@@ -13,7 +13,7 @@ import org.apiguardian.api.API;
  * <p>Sampling consumes the generator exactly as the policy's {@link dev.heed.rl.distributions.Distribution}
  * does (categorical: one {@code nextDouble} per row; Gaussian: one {@code nextGaussian} per component),
  * row by row. The networks run in float32 (as the tensor path) with a rational tanh
- * approximation (error < 1e-6); values and log-probabilities agree with the tensor path to ~1e-5.
+ * approximation (error below 1e-6); values and log-probabilities agree with the tensor path to ~1e-5.
  *
  * <p>Immutable; safe to share between threads if each uses its own generator.
  */
