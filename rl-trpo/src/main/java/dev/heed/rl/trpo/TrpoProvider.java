@@ -54,6 +54,7 @@ public final class TrpoProvider implements PolicyOptimizerProvider {
         cart.put("nEnvs", "2");
         cart.put("nTimesteps", "100000");
         cart.put("nSteps", "512");
+        cart.put("batchSize", "512");
         cart.put("cgDamping", "0.001");
         cart.put("gaeLambda", "0.98");
         cart.put("gamma", "0.99");
@@ -65,7 +66,6 @@ public final class TrpoProvider implements PolicyOptimizerProvider {
         pend.put("nTimesteps", "100000");
         pend.put("nSteps", "1024");
         pend.put("gamma", "0.9");
-        pend.put("learningRate", "0.001");
         pend.put("nCriticUpdates", "15");
         return List.of(new Preset("trpo", "CartPole-v1", cart, ZOO),
                 new Preset("trpo", "Pendulum-v1", pend, ZOO + " (without gSDE)"));

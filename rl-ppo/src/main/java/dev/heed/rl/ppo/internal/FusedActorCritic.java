@@ -99,16 +99,21 @@ public final class FusedActorCritic {
         final float[] x;
         final float[][] piH;
         final float[][] vfH;
+        final Tensor[] piIn;
+        final Tensor[] vfIn;
         /** {@code [rows × headOut]} action-head outputs. */
         public final float[] out;
         /** {@code [rows]} values. */
         public final float[] values;
 
-        Pass(int rows, float[] x, float[][] piH, float[][] vfH, float[] out, float[] values) {
+        Pass(int rows, float[] x, float[][] piH, float[][] vfH, Tensor[] piIn, Tensor[] vfIn, float[] out,
+                float[] values) {
             this.rows = rows;
             this.x = x;
             this.piH = piH;
             this.vfH = vfH;
+            this.piIn = piIn;
+            this.vfIn = vfIn;
             this.out = out;
             this.values = values;
         }
@@ -122,35 +127,41 @@ public final class FusedActorCritic {
      */
     public Pass forward(float[] x, int rows, boolean withCritic) {
         try (NoGrad ignored = NoGrad.enter()) {
+            // Layer inputs are kept as tensors so the backward pass reuses them for dW = dZᵀ·H.
+            Tensor xt = Tensor.of(x, rows, obsDim);
             float[][] piH = new float[piW.length][];
-            float[] h = x;
-            int in = obsDim;
+            Tensor[] piIn = new Tensor[piW.length + 1];
+            Tensor in = xt;
             for (int l = 0; l < piW.length; l++) {
-                h = linear(h, rows, in, piW[l], piB[l], true);
-                piH[l] = h;
-                in = piW[l].size(0);
+                piIn[l] = in;
+                piH[l] = linear(in, piW[l], piB[l], true);
+                in = Tensor.of(piH[l], rows, piW[l].size(0));
             }
-            float[] out = linear(h, rows, in, actW, actB, false);
+            piIn[piW.length] = in;
+            float[] out = linear(in, actW, actB, false);
             float[][] vfH = null;
+            Tensor[] vfIn = null;
             float[] values = null;
             if (withCritic) {
                 vfH = new float[vfW.length][];
-                h = x;
-                in = obsDim;
+                vfIn = new Tensor[vfW.length + 1];
+                in = xt;
                 for (int l = 0; l < vfW.length; l++) {
-                    h = linear(h, rows, in, vfW[l], vfB[l], true);
-                    vfH[l] = h;
-                    in = vfW[l].size(0);
+                    vfIn[l] = in;
+                    vfH[l] = linear(in, vfW[l], vfB[l], true);
+                    in = Tensor.of(vfH[l], rows, vfW[l].size(0));
                 }
-                values = linear(h, rows, in, valW, valB, false);
+                vfIn[vfW.length] = in;
+                values = linear(in, valW, valB, false);
             }
-            return new Pass(rows, x, piH, vfH, out, values);
+            return new Pass(rows, x, piH, vfH, piIn, vfIn, out, values);
         }
     }
 
-    private float[] linear(float[] x, int rows, int in, Tensor w, Tensor b, boolean activate) {
+    private float[] linear(Tensor x, Tensor w, Tensor b, boolean activate) {
+        int rows = x.size(0);
         int out = w.size(0);
-        float[] z = Tensor.of(x, rows, in).matmul(w.mT()).toFloatArray();
+        float[] z = x.matmul(w.mT()).toFloatArray();
         float[] bias = b.toFloatArray();
         for (int r = 0; r < rows; r++) {
             int o = r * out;
@@ -201,9 +212,9 @@ public final class FusedActorCritic {
      */
     public void backward(Pass p, float[] dOut, float[] dValues, float[] dLogStd) {
         try (NoGrad ignored = NoGrad.enter()) {
-            backwardChain(p.rows, p.x, p.piH, piW, piB, actW, actB, dOut);
+            backwardChain(p.rows, p.x, p.piH, p.piIn, piW, piB, actW, actB, dOut);
             if (dValues != null) {
-                backwardChain(p.rows, p.x, p.vfH, vfW, vfB, valW, valB, dValues);
+                backwardChain(p.rows, p.x, p.vfH, p.vfIn, vfW, vfB, valW, valB, dValues);
             }
             if (logStd != null) {
                 logStd.setGrad(Tensor.of(dLogStd, dLogStd.length));
@@ -211,8 +222,8 @@ public final class FusedActorCritic {
         }
     }
 
-    private void backwardChain(int rows, float[] x, float[][] hs, Tensor[] ws, Tensor[] bs, Tensor headW, Tensor headB,
-            float[] dHead) {
+    private void backwardChain(int rows, float[] x, float[][] hs, Tensor[] ins, Tensor[] ws, Tensor[] bs, Tensor headW,
+            Tensor headB, float[] dHead) {
         int L = ws.length;
         float[] dz = dHead;
         Tensor wOut = headW;
@@ -220,9 +231,8 @@ public final class FusedActorCritic {
         for (int l = L; l >= 0; l--) {
             float[] hIn = l == 0 ? x : hs[l - 1];
             int out = wOut.size(0);
-            int in = wOut.size(1);
             Tensor dzT = Tensor.of(dz, rows, out);
-            wOut.setGrad(dzT.mT().matmul(Tensor.of(hIn, rows, in)));
+            wOut.setGrad(dzT.mT().matmul(ins[l]));
             float[] db = new float[out];
             for (int r = 0; r < rows; r++) {
                 int o = r * out;
