@@ -134,7 +134,7 @@ public final class CompareCommand implements Callable<Integer> {
                         for (int i = 0; i < done.length(); i++) {
                             sum += done.get(i);
                         }
-                        p.stepTo(sum);
+                        p.stepTo(Math.min(sum, total));
                     } catch (ExecutionException e) {
                         Throwable c = e.getCause();
                         if (c instanceof RuntimeException) {
