@@ -9,6 +9,7 @@ import dev.heed.cli.support.UserInputException;
 import dev.heed.core.io.Provenance;
 import dev.heed.rl.train.EvalResult;
 import dev.heed.rl.train.PolicyOptimizers;
+import dev.heed.rl.train.SavedPolicy;
 import dev.heed.rl.train.TrainConfig;
 import dev.heed.rl.train.TrainSummary;
 import dev.heed.rl.train.Trainer;
@@ -33,7 +34,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code bench rl} and {@code demo}: resolving a configuration from the command line, the training
  * loop with periodic checkpoints and a clean stop on Ctrl-C, and the run directory's files
  * ({@value #CONFIG}, {@value #METRICS}, {@value #SUMMARY}, {@code learning-curve.png/.svg},
- * {@value #CHECKPOINT}{@code /}).
+ * {@value #CHECKPOINT}{@code /}, and the deployable {@code policy.safetensors} of
+ * {@link SavedPolicy}).
  *
  * <p>Stateless; each call works on its own trainer, so different runs may go on different threads.
  */
@@ -241,6 +243,7 @@ public final class RlRuns {
         boolean interrupted = !trainer.isDone();
         if (dir != null) {
             trainer.saveCheckpoint(dir.resolve(CHECKPOINT));
+            SavedPolicy.save(trainer, dir.resolve(SavedPolicy.FILE));
             writeMetrics(dir, trainer.metrics());
             if (!interrupted) {
                 // Not while the JVM shuts down: Java2D registers shutdown hooks of its own, which then fails.

@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
             "  heed rl train --env CartPole-v1 --algo a2c --envs 8 --set learningRate=7e-4 --set entCoef=0.01 --out runs/a2c",
             "  heed rl train --resume runs/ppo-cartpole --steps 200000",
             "", "Writes into --out: config.json (settings and provenance), metrics.csv (one row per update),",
-            "summary.json, learning-curve.png/.svg and checkpoint/ (resume with --resume).",
+            "summary.json, learning-curve.png/.svg, checkpoint/ (resume with --resume) and policy.safetensors",
+            "(weights and observation statistics for deployment, loaded with SavedPolicy.load).",
             "Ctrl-C stops after the current update and saves the checkpoint."})
 public final class TrainCommand implements Callable<Integer> {
 
@@ -156,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + "deterministic episodes: %.1f ± %.1f", cfg.algorithm(), cfg.env(), r.summary().timesteps(),
                 r.summary().wallSeconds(), r.summary().stepsPerSecond(), r.eval().returns().length, r.eval().mean(),
                 r.eval().std()));
-        o.println("wrote " + dir.path() + " (config.json, metrics.csv, summary.json, learning-curve.png/.svg, checkpoint/)");
+        o.println("wrote " + dir.path() + " (config.json, metrics.csv, summary.json, learning-curve.png/.svg, checkpoint/, policy.safetensors)");
         o.flush();
         return 0;
     }

@@ -36,7 +36,7 @@ class TrainCommandTest {
                 "--seed", "3", "--set", "nSteps=5", "--eval-episodes", "2", "--out", out.toString());
         assertEquals(0, r.code(), r.all());
         for (String f : List.of("config.json", "metrics.csv", "summary.json", "learning-curve.png", "learning-curve.svg",
-                "checkpoint/checkpoint.safetensors", RunDirectory.MARKER)) {
+                "checkpoint/checkpoint.safetensors", "policy.safetensors", RunDirectory.MARKER)) {
             assertTrue(Files.isRegularFile(out.resolve(f)), "missing " + f + "\n" + r.all());
         }
         JsonNode cfg = json(out.resolve("config.json"));
@@ -53,6 +53,9 @@ class TrainCommandTest {
         assertTrue(lines.get(1).startsWith("10,"), lines.get(1));
         assertTrue(lines.get(10).startsWith("100,"), lines.get(10));
 
+        dev.heed.rl.train.SavedPolicy policy = dev.heed.rl.train.SavedPolicy.load(out.resolve("policy.safetensors"));
+        assertEquals("CartPole-v1", policy.env());
+        assertEquals("a2c", policy.algorithm());
         JsonNode s = json(out.resolve("summary.json"));
         assertEquals("a2c", s.get("algo").asText());
         assertEquals("CartPole-v1", s.get("env").asText());
