@@ -82,6 +82,7 @@ public final class GemmBenchCommand implements Callable<Integer> {
         ObjectMapper m = new ObjectMapper();
         ArrayNode result = m.createArrayNode();
         Rng rng = Rng.seeded(1);
+        List<String> lines = new java.util.ArrayList<>();
         try (Progress p = Progress.start("bench gemm", sizes.size(), err); NoGrad ignored = NoGrad.enter()) {
             for (int n : sizes) {
                 Tensor a = Tensor.randn(rng, dt, n, n);
@@ -91,16 +92,15 @@ public final class GemmBenchCommand implements Callable<Integer> {
                 ObjectNode row = result.addObject();
                 row.put("size", n);
                 row.put("gflops", Math.round(gflops * 10) / 10.0);
-                if (!json) {
-                    out.println(String.format(Locale.ROOT, "n = %5d  %8.3f ms  %7.1f GFLOP/s", n, ms, gflops));
-                    out.flush();
-                }
+                // Printed after the progress bar is gone, so the two never share a terminal line.
+                lines.add(String.format(Locale.ROOT, "n = %5d  %8.3f ms  %7.1f GFLOP/s", n, ms, gflops));
                 p.stepBy(1);
             }
         }
         if (json) {
             out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } else {
+            lines.forEach(out::println);
             out.println("dtype " + dt.name().toLowerCase(Locale.ROOT) + ", threads "
                     + (threads == null ? "all (" + Runtime.getRuntime().availableProcessors() + ")" : threads)
                     + "; median of timed repetitions after 3 warm-up products");
