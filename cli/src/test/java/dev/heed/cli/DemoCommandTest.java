@@ -65,6 +65,15 @@ class DemoCommandTest {
     }
 
     @Test
+    void firstStepBelowUsesTheMovingAverage() {
+        // windows of 2: (4+2)/2=3, (2+0.8)/2=1.4, (0.8+0.4)/2=0.6, (0.4+0.2)/2=0.3
+        double[] losses = {4, 2, 0.8, 0.4, 0.2};
+        assertEquals(5, DemoCommand.firstBelow(losses, 0.5, 2));
+        assertEquals(4, DemoCommand.firstBelow(losses, 0.5, 1));
+        assertEquals(-1, DemoCommand.firstBelow(losses, 0.1, 2));
+    }
+
+    @Test
     void firstSolvedStepIsTheFirstEvaluationAtTheThreshold() {
         List<Map<String, Double>> rows = List.of(
                 Map.of("step", 100.0, "eval_return_mean", Double.NaN),
