@@ -202,7 +202,7 @@ public final class SavedPolicy {
      */
     public EvalResult evaluate(int episodes, long seed, boolean deterministic) {
         int bins = (int) TrainConfig.lng(settings, "discretizeActions", 0);
-        return Evaluation.run(policy.inference(), () -> makeEnv(env, bins), obsStats == null ? null : this::normalize,
+        return Evaluator.run(policy.inference(), () -> makeEnv(env, bins), obsStats == null ? null : this::normalize,
                 episodes, Rng.seeded(seed), deterministic, -1);
     }
 }

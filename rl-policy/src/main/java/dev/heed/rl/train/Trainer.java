@@ -482,7 +482,7 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("evaluate: episodes must be >= 1, got " + episodes);
         }
         Rng seeds = evalRoot.child(timesteps);
-        return Evaluation.run(policy.inference(), () -> makeEnv(config),
+        return Evaluator.run(policy.inference(), () -> makeEnv(config),
                 norm != null ? norm::normalizeObservation : null, episodes, seeds, deterministic, timesteps);
     }
 

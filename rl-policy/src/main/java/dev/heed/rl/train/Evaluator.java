@@ -8,9 +8,9 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** Runs evaluation episodes: all envs stepped together, one batched inference per step. */
-final class Evaluation {
+final class Evaluator {
 
-    private Evaluation() {}
+    private Evaluator() {}
 
     /**
      * @param inf frozen policy
