@@ -1,8 +1,9 @@
 package dev.heed.attention;
 
-import dev.heed.attention.internal.FlashAttention;
+import dev.heed.attention.internal.ChunkedAttention;
 import dev.heed.attention.spi.Similarity;
 import dev.heed.core.Autograd;
+import dev.heed.core.CustomOp;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
@@ -25,8 +26,9 @@ import org.apiguardian.api.API;
  * ({@link Similarity#dotProductScale()}, e.g. {@code dot} and {@code scaled-dot}), the weights are
  * not requested, the positional scheme adds no score term or only a pure bias
  * ({@link PositionalScheme#isScoreBias()}) and no value term, the mask is only causal and/or key lengths,
- * dropout is off, the dtype is FLOAT32 and no gradient is being recorded, the output comes from a
- * blocked online-softmax kernel that never stores the {@code Tq × Tk} matrix (see
+ * dropout is off, the dtype is FLOAT32 and no bias parameter needs a gradient, the output comes
+ * from a blocked online-softmax kernel, forward and backward, that never stores the
+ * {@code Tq × Tk} matrix (see
  * {@code docs/attention.md}). It agrees with the plain path within float32 rounding.
  *
  * <p>Stateless and thread-safe (the dropout generator is the caller's).
@@ -91,10 +93,11 @@ public final class Attention {
         boolean scoreTerm = positional != null && positional.hasScoreTerm();
         boolean valueTerm = positional != null && positional.hasValueTerm();
         OptionalDouble lin = similarity.dotProductScale();
-        boolean tracking = Autograd.isGradEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad()
-                || (scoreTerm && !positional.parameters().isEmpty()));
+        // the fused kernel has no gradient for a scheme's bias parameters: train those on the plain path
+        boolean biasNeedsGrad = scoreTerm && Autograd.isGradEnabled()
+                && positional.parameters().stream().anyMatch(Tensor::requiresGrad);
         if (allowBlocked && !needWeights && lin.isPresent() && (!scoreTerm || positional.isScoreBias()) && !valueTerm
-                && mask.isStructured() && dropout == 0 && q.dtype() == DType.FLOAT32 && !tracking) {
+                && mask.isStructured() && dropout == 0 && q.dtype() == DType.FLOAT32 && !biasNeedsGrad) {
             return new AttentionOutput(blocked(q, k, v, lin.getAsDouble(), mask,
                     scoreTerm ? positional : null, layer, queryOffset), null, true);
         }
@@ -143,35 +146,11 @@ public final class Attention {
 
     private static Tensor blocked(Tensor q, Tensor k, Tensor v, double scale, AttentionMask mask,
                                   PositionalScheme bias, int layer, int queryOffset) {
-        int b = q.size(0);
-        int h = q.size(1);
-        int tq = q.size(2);
-        int tk = k.size(2);
-        int d = q.size(3);
-        int dv = v.size(3);
-        int[] lengths = mask.keyLengthsOrNull();
-        int[] perSlice = null;
-        if (lengths != null) {
-            if (lengths.length != b) {
-                throw new IllegalArgumentException("attend: key lengths are given for " + lengths.length
-                        + " sequences but the batch has " + b);
-            }
-            perSlice = new int[b * h];
-            for (int i = 0; i < b * h; i++) {
-                perSlice[i] = lengths[i / h];
-            }
-        }
-        if (mask.isCausal() && tq > tk) {
-            throw new IllegalArgumentException("AttentionMask: a causal mask needs Tq <= Tk, got Tq=" + tq + ", Tk=" + tk);
-        }
-        FlashAttention.BiasSource source = null;
+        ChunkedAttention.BiasSource source = null;
         if (bias != null) {
-            source = (q0, rows) -> bias.scoreBias(layer, DType.FLOAT32, queryOffset + q0, rows, 0, tk).toFloatArray();
+            source = (q0, rows, keys) -> bias.scoreBias(layer, DType.FLOAT32, queryOffset + q0, rows, 0, keys);
         }
-        FlashAttention fa = new FlashAttention(b * h, tq, tk, d, dv, scale, mask.isCausal(), perSlice, h, source);
-        float[] o = new float[b * h * tq * dv];
-        float[] lse = new float[b * h * tq];
-        fa.forward(q.contiguous().toFloatArray(), k.contiguous().toFloatArray(), v.contiguous().toFloatArray(), o, lse);
-        return Tensor.of(o, b, h, tq, dv);
+        return new ChunkedAttention(scale, mask.isCausal(), mask.keyLengthsOrNull(), source,
+                ChunkedAttention.DEFAULT_BLOCK_ELEMENTS).apply(q, k, v);
     }
 }

@@ -113,9 +113,17 @@ class MultiHeadAttentionTest {
 
     @Test
     void kvCacheStepsEqualTheFullSequenceForEverySimilarityAndPositionalScheme() {
+        java.util.List<Map<String, Object>> variants = new java.util.ArrayList<>();
         for (String pos : Positionals.registry().usableNames()) {
+            variants.add(Map.of("name", pos));
+        }
+        variants.add(Map.of("name", "relative-key", "valueTerm", true));
+        for (Map<String, Object> variant : variants) {
+            String pos = (String) variant.get("name");
+            Map<String, Object> opts = new java.util.HashMap<>(variant);
+            opts.remove("name");
             for (String sim : new String[] {"dot", "scaled-dot", "cosine", "additive"}) {
-                PositionalScheme scheme = Positionals.create(pos, Map.of(), PositionalDims.of(8, 2, 1), Rng.seeded(4));
+                PositionalScheme scheme = Positionals.create(pos, opts, PositionalDims.of(8, 2, 1), Rng.seeded(4));
                 MultiHeadAttention mha = MultiHeadAttention.builder(8, 2).similarity(Similarities.factory(sim))
                         .positional(scheme, 0).build(Rng.seeded(9));
                 mha.eval();
@@ -134,7 +142,7 @@ class MultiHeadAttentionTest {
                         }
                     }
                     assertEquals(7, cache.length());
-                    assertArrayEquals(full, steps, 2e-5f, pos + " / " + sim);
+                    assertArrayEquals(full, steps, 2e-5f, variant + " / " + sim);
                 }
             }
         }
