@@ -37,7 +37,10 @@ import org.knowm.xchart.style.Styler;
  *     dev.heed.bench.LengthGeneralisation --out docs/experiments [--task associative-recall] [--n 8]
  *     [--symbols 32] [--steps 1500] [--batch 32] [--lr 0.003] [--seeds 3] [--dModel 64] [--heads 4]
  *     [--layers 2] [--eval 500] [--schemes none,sinusoidal,learned,relative-key,relative-bias,rope,alibi]
+ *     [--replot true]
  * </pre>
+ * {@code --replot true} skips training and redraws the table and plot from the CSV in the output
+ * directory.
  * Each training step draws one length uniformly from {@code [ceil(N/2), N]} for the whole batch.
  * Writes {@code length-generalisation.csv} (one row per scheme, seed and length),
  * {@code length-generalisation-table.md} (mean ± standard deviation over seeds) and
@@ -52,7 +55,7 @@ public final class LengthGeneralisation {
 
     /** Study settings, from the command line. */
     record Settings(String task, int n, int symbols, int steps, int batch, double lr, int seeds, int dModel, int heads,
-            int layers, int eval, List<String> schemes, Path out) {
+            int layers, int eval, List<String> schemes, Path out, boolean replot) {
 
         static Settings parse(String[] args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -76,9 +79,10 @@ public final class LengthGeneralisation {
                     Integer.parseInt(a.getOrDefault("eval", "500")),
                     List.of(a.getOrDefault("schemes", "none,sinusoidal,learned,relative-key,relative-bias,rope,alibi")
                             .split(",")),
-                    Path.of(a.getOrDefault("out", "docs/experiments")));
+                    Path.of(a.getOrDefault("out", "docs/experiments")),
+                    Boolean.parseBoolean(a.getOrDefault("replot", "false")));
             a.keySet().removeAll(List.of("task", "n", "symbols", "steps", "batch", "lr", "seeds", "dModel", "heads",
-                    "layers", "eval", "schemes", "out"));
+                    "layers", "eval", "schemes", "out", "replot"));
             if (!a.isEmpty()) {
                 throw new IllegalArgumentException("LengthGeneralisation: unknown options " + a.keySet());
             }
@@ -102,6 +106,12 @@ public final class LengthGeneralisation {
         int[] multiples = {1, 2, 4};
         int longest = SyntheticTask.of(s.task(), 4 * s.n(), s.symbols()).sequenceLength();
         List<Row> rows = new ArrayList<>();
+        if (s.replot()) {
+            rows.addAll(readCsv(s.out().resolve("length-generalisation.csv")));
+            write(s, rows, multiples);
+            plot(s, rows, multiples);
+            return;
+        }
         for (String scheme : s.schemes()) {
             for (int seed = 1; seed <= s.seeds(); seed++) {
                 rows.addAll(run(s, scheme, seed, multiples, longest));
@@ -157,6 +167,20 @@ public final class LengthGeneralisation {
                     m * s.n(), m, acc[0]));
         }
         return out;
+    }
+
+    private static List<Row> readCsv(Path csv) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            if (f.length != 8) {
+                throw new IOException(csv + ": expected 8 comma-separated fields, got '" + line + "'");
+            }
+            rows.add(new Row(f[0], Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7])));
+        }
+        return rows;
     }
 
     private static double[] meanStd(List<Row> rows, String scheme, int multiple) {
@@ -220,7 +244,9 @@ public final class LengthGeneralisation {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
-        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisDecimalPattern("0'N'");
+        chart.getStyler().setXAxisMin(0.5);
+        chart.getStyler().setXAxisMax(4.5);
         for (String scheme : s.schemes()) {
             double[] x = new double[multiples.length];
             double[] y = new double[multiples.length];

@@ -57,17 +57,23 @@ public final class FusedGelu {
             deriv = Tensor.of(dy, shape);
         } else {
             float[] v = x.contiguous().toFloatArray();
+            float[] e = new float[n];
+            for (int i = 0; i < n; i++) {
+                e[i] = expNonPositive(-0.5f * v[i] * v[i]);
+            }
             float[] y = new float[n];
             float[] dy = new float[n];
+            float c = (float) INV_SQRT2;
+            float p = (float) P;
+            float pdf = (float) INV_SQRT_2PI;
             for (int i = 0; i < n; i++) {
                 float xi = v[i];
-                float z = Math.abs(xi) * (float) INV_SQRT2;
-                float t = 1f / (1f + (float) P * z);
-                float e = expNonPositive(-z * z);
-                float erf = 1f - ((((F5 * t + F4) * t + F3) * t + F2) * t + F1) * t * e;
-                float cdf = 0.5f * (1f + Math.copySign(erf, xi));
+                float t = 1f / (1f + p * c * Math.abs(xi));
+                float tail = ((((F5 * t + F4) * t + F3) * t + F2) * t + F1) * t * e[i];
+                // cdf = Phi(x) = 1 - tail/2 for x >= 0, tail/2 for x < 0
+                float cdf = xi >= 0 ? 1f - 0.5f * tail : 0.5f * tail;
                 y[i] = xi * cdf;
-                dy[i] = cdf + xi * (float) INV_SQRT_2PI * e;
+                dy[i] = cdf + xi * pdf * e[i];
             }
             out = Tensor.of(y, shape);
             deriv = Tensor.of(dy, shape);

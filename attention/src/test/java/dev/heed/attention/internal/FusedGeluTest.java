@@ -42,4 +42,14 @@ class FusedGeluTest {
         Tensor x = Tensor.randn(Rng.seeded(1), DType.FLOAT64, 20).mul(2).detach().requiresGrad(true);
         assertTrue(GradCheck.gradcheck(in -> FusedGelu.apply(in[0]), 1e-6, 1e-6, 1e-4, x));
     }
+
+    @Test
+    void fusedTanhIsAccurateAndTwiceDifferentiable() {
+        for (double x = -12; x <= 12; x += 0.0137) {
+            assertEquals(Math.tanh(x), FusedTanh.apply(Tensor.of(new float[] {(float) x}, 1)).item(), 3e-7, "x=" + x);
+        }
+        Tensor x = Tensor.randn(Rng.seeded(2), DType.FLOAT64, 12).detach().requiresGrad(true);
+        assertTrue(GradCheck.gradcheck(in -> FusedTanh.apply(in[0]), x));
+        assertTrue(GradCheck.gradgradcheck(in -> FusedTanh.apply(in[0]), x));
+    }
 }
