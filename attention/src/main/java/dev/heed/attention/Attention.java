@@ -1,6 +1,6 @@
 package dev.heed.attention;
 
-import dev.heed.attention.internal.FlashAttention;
+import dev.heed.attention.internal.ChunkedAttention;
 import dev.heed.attention.spi.Similarity;
 import dev.heed.core.Autograd;
 import dev.heed.core.CustomOp;
@@ -146,45 +146,11 @@ public final class Attention {
 
     private static Tensor blocked(Tensor q, Tensor k, Tensor v, double scale, AttentionMask mask,
                                   PositionalScheme bias, int layer, int queryOffset) {
-        int b = q.size(0);
-        int h = q.size(1);
-        int tq = q.size(2);
-        int tk = k.size(2);
-        int d = q.size(3);
-        int dv = v.size(3);
-        int[] lengths = mask.keyLengthsOrNull();
-        int[] perSlice = null;
-        if (lengths != null) {
-            if (lengths.length != b) {
-                throw new IllegalArgumentException("attend: key lengths are given for " + lengths.length
-                        + " sequences but the batch has " + b);
-            }
-            perSlice = new int[b * h];
-            for (int i = 0; i < b * h; i++) {
-                perSlice[i] = lengths[i / h];
-            }
-        }
-        if (mask.isCausal() && tq > tk) {
-            throw new IllegalArgumentException("AttentionMask: a causal mask needs Tq <= Tk, got Tq=" + tq + ", Tk=" + tk);
-        }
-        FlashAttention.BiasSource source = null;
+        ChunkedAttention.BiasSource source = null;
         if (bias != null) {
-            source = (q0, rows) -> bias.scoreBias(layer, DType.FLOAT32, queryOffset + q0, rows, 0, tk).toFloatArray();
+            source = (q0, rows, keys) -> bias.scoreBias(layer, DType.FLOAT32, queryOffset + q0, rows, 0, keys);
         }
-        FlashAttention fa = new FlashAttention(b * h, tq, tk, d, dv, scale, mask.isCausal(), perSlice, h, source);
-        float[] o = new float[b * h * tq * dv];
-        float[] lse = new float[b * h * tq];
-        float[] qa = q.contiguous().toFloatArray();
-        float[] ka = k.contiguous().toFloatArray();
-        float[] va = v.contiguous().toFloatArray();
-        fa.forward(qa, ka, va, o, lse);
-        Tensor out = Tensor.of(o, b, h, tq, dv);
-        return CustomOp.record("blockedAttention", out, g -> {
-            float[] dq = new float[qa.length];
-            float[] dk = new float[ka.length];
-            float[] dvv = new float[va.length];
-            fa.backward(qa, ka, va, o, lse, g.contiguous().toFloatArray(), dq, dk, dvv);
-            return new Tensor[] {Tensor.of(dq, q.shape()), Tensor.of(dk, k.shape()), Tensor.of(dvv, v.shape())};
-        }, q, k, v);
+        return new ChunkedAttention(scale, mask.isCausal(), mask.keyLengthsOrNull(), source,
+                ChunkedAttention.DEFAULT_BLOCK_ELEMENTS).apply(q, k, v);
     }
 }

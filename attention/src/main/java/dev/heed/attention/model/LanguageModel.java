@@ -10,14 +10,17 @@ import dev.heed.core.nn.Embedding;
 import dev.heed.core.nn.Linear;
 import dev.heed.core.nn.Module;
 import dev.heed.positional.spi.PositionalScheme;
+import dev.heed.core.nn.init.Init;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
  * A decoder-only (GPT-style) language model: token embedding → positional scheme → dropout →
  * {@code layers} causal {@link TransformerBlock}s → final LayerNorm → linear head to vocabulary
- * logits, optionally tied to the embedding.
+ * logits, optionally tied to the embedding. Initialised as GPT-2 : N(0, 0.02)
+ * weights, residual projections scaled by 1/√(2·layers), zero biases.
  *
  * <pre>{@code
  * LanguageModel lm = new LanguageModel(TransformerConfig.builder().vocabSize(65).dModel(128).heads(4)
@@ -49,6 +52,32 @@ public final class LanguageModel extends Module {
         Linear head = registerModule("head", new Linear(config.dModel(), config.vocabSize(), false, rng));
         if (config.tieWeights()) {
             head.tieTo(tok.weight());
+        }
+        initGpt2(rng);
+    }
+
+    /**
+     * GPT-2's initialisation (as nanoGPT): N(0, 0.02) for the token embedding and every linear
+     * weight of the blocks and head, N(0, 0.02/√(2·layers)) for the residual output projections
+     * ({@code attn.wo}, {@code fc2}), zero linear biases. LayerNorms, the similarity's and the
+     * positional scheme's parameters keep their own initialisation.
+     */
+    private void initGpt2(Rng rng) {
+        double proj = 0.02 / Math.sqrt(2.0 * config.layers());
+        for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+            String n = e.getKey();
+            Tensor t = e.getValue();
+            boolean ours = n.equals("tok.weight") || n.equals("head.weight")
+                    || (n.startsWith("stack.blocks.") && !n.contains(".similarity.") && !n.contains(".ln"));
+            if (!ours) {
+                continue;
+            }
+            if (t.dim() == 2) {
+                boolean residual = n.endsWith(".attn.wo.weight") || n.endsWith(".fc2.weight");
+                Init.normal(t, 0, residual ? proj : 0.02, rng);
+            } else if (n.endsWith(".bias")) {
+                Init.zeros(t);
+            }
         }
     }
 

@@ -29,4 +29,20 @@ public record TaskRun(SyntheticTask task, TransformerConfig model, int steps, in
                     + evalExamples + ") must be >= 1 and lr (" + lr + ") > 0");
         }
     }
+
+    /**
+     * A small, fast run for demos and comparisons (a few seconds on two cores): a 1-layer,
+     * 32-wide, 2-head model, sequences of 5 symbols out of 8, 300 steps of 32 examples, learning
+     * rate 1e-2, 256 held-out examples.
+     *
+     * @param task task name, one of {@link SyntheticTask#NAMES}
+     * @param similarity similarity provider name
+     * @param positional positional provider name (e.g. {@code "learned"})
+     * @param seed seed
+     * @return the run
+     */
+    public static TaskRun quick(String task, String similarity, String positional, long seed) {
+        return new TaskRun(SyntheticTask.of(task, 5, 8), TransformerConfig.builder().dModel(32).heads(2).layers(1)
+                .similarity(similarity).positional(positional).build(), 300, 32, 1e-2, seed, 256);
+    }
 }

@@ -76,6 +76,28 @@ public final class TaskTraining {
     }
 
     /**
+     * Trains one {@link TaskRun#quick} model per similarity on the same task, data and seed: the
+     * comparison {@code heed demo} shows.
+     *
+     * @param task task name
+     * @param similarities similarity provider names
+     * @param positional positional provider name
+     * @param seed seed shared by all runs
+     * @param progress called with (similarity index, step) after each step, or null
+     * @return one result per similarity, in order
+     */
+    public static java.util.List<TaskResult> compare(String task, java.util.List<String> similarities, String positional,
+                                                     long seed, java.util.function.BiConsumer<Integer, Integer> progress) {
+        java.util.List<TaskResult> out = new java.util.ArrayList<>();
+        for (int i = 0; i < similarities.size(); i++) {
+            int idx = i;
+            out.add(train(TaskRun.quick(task, similarities.get(i), positional, seed),
+                    progress == null ? null : step -> progress.accept(idx, step)));
+        }
+        return out;
+    }
+
+    /**
      * Teacher-forced greedy accuracy on fresh examples.
      *
      * @param model a trained model
