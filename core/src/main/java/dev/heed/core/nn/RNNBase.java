@@ -66,6 +66,7 @@ public abstract class RNNBase extends UnaryModule {
         this.numLayers = numLayers;
         this.bias = bias;
         this.dropout = dropout;
+        this.dropoutRng = rng.child(0x5EED_D50L);
         double bound = 1.0 / Math.sqrt(hiddenSize);
         int g = gates * hiddenSize;
         for (int l = 0; l < numLayers; l++) {
@@ -77,9 +78,6 @@ public abstract class RNNBase extends UnaryModule {
                 registerParameter("bias_hh_l" + l, Init.uniform(Tensor.zeros(g), -bound, bound, rng));
             }
         }
-        // drawn after the initial values, so a model's dropout stream depends on where it sits in
-        // the caller's generator sequence (two layers built from one generator drop differently)
-        this.dropoutRng = Rng.seeded(rng.nextLong());
     }
 
     /** @return features per time step of the input */
