@@ -22,11 +22,12 @@ final class SGemm {
     /** Columns of the micro-kernel tile: two vectors. */
     static final int NR = 2 * L;
     /** Depth of one k chunk: a packed B micro-panel ({@code KC x NR}) stays in L1. */
-    static final int KC = 256;
+    static final int KC = Integer.getInteger("tune.kc", 256);
     /** Rows of A per block: the block ({@code MC x KC}) stays in L2 while the panels of B pass. */
-    static final int MC = 128;
+    static final int MC = Integer.getInteger("tune.mc", 128);
     /** Columns of B packed at once ({@code KC x NC}). */
-    static final int NC = Math.max(NR, 1024 / NR * NR);
+    static final int NC = Math.max(NR, Integer.getInteger("tune.nc", 1024) / NR * NR);
+    static final boolean PACK_A = Boolean.parseBoolean(System.getProperty("tune.packa", "true"));
     /** Below this many rows of A, full panels of an untransposed B are read in place. */
     static final int DIRECT_B_ROWS = 64;
 
@@ -36,6 +37,7 @@ final class SGemm {
     static final class Scratch {
         float[] b = new float[0];
         final float[] a = new float[KC * MR];
+        final float[] ablk = new float[KC * ((MC + MR - 1) / MR * MR)];
         final float[] tile = new float[MR * NR];
     }
 
@@ -81,6 +83,19 @@ final class SGemm {
                 }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
+                    if (PACK_A && !directB) {
+                        packABlock(transA, a, aOff, lda, ic, mc, pc, kc, s.ablk);
+                        for (int q = 0; q < panels; q++) {
+                            int jr = q * NR;
+                            int nr = Math.min(NR, nc - jr);
+                            int ci0 = cOff + jc + jr;
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                kernelPacked(kc, s.ablk, ir * kc, bp, q * kc * NR, c, ci0 + (ic + ir) * ldc, ldc,
+                                        alpha, beta, first, Math.min(MR, mc - ir), nr, s.tile);
+                            }
+                        }
+                        continue;
+                    }
                     int fullRows = mc / MR * MR;
                     if (fullRows < mc) {
                         packA(transA, a, aOff, lda, ic + fullRows, mc - fullRows, pc, kc, s.a);
@@ -163,6 +178,105 @@ final class SGemm {
         for (int r = 0; r < mr; r++) {
             for (int p = 0; p < kc; p++) {
                 dst[p * MR + r] = transA ? a[aOff + (pc + p) * lda + i + r] : a[aOff + (i + r) * lda + pc + p];
+            }
+        }
+    }
+
+    /** Packs rows {@code [i, i + mc)} of an A block into MR-row panels, k-major, zero-padded. */
+    private static void packABlock(boolean transA, float[] a, int aOff, int lda, int i, int mc, int pc, int kc,
+                                   float[] dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int d = ir * kc;
+            if (transA) {
+                int src = aOff + pc * lda + i + ir;
+                for (int p = 0; p < kc; p++, src += lda, d += MR) {
+                    for (int r = 0; r < mr; r++) {
+                        dst[d + r] = a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        dst[d + r] = 0f;
+                    }
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    if (r < mr) {
+                        int src = aOff + (i + ir + r) * lda + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR + r] = a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR + r] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The micro-kernel over packed panels: A panel at {@code a[ao + p * MR + r]}, B at {@code b[bo + p * NR]}. */
+    private static void kernelPacked(int kc, float[] a, int ao, float[] b, int bo,
+                                     float[] c, int ci, int ldc, float alpha, float beta, boolean first,
+                                     int mr, int nr, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ia = ao + p * MR;
+            int ib = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, ib);
+            FloatVector b1 = FloatVector.fromArray(S, b, ib + L);
+            FloatVector av = FloatVector.broadcast(S, a[ia]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ia + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ia + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ia + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        if (mr == MR && nr == NR) {
+            update(c00, c, ci, alpha, beta, first);
+            update(c01, c, ci + L, alpha, beta, first);
+            ci += ldc;
+            update(c10, c, ci, alpha, beta, first);
+            update(c11, c, ci + L, alpha, beta, first);
+            ci += ldc;
+            update(c20, c, ci, alpha, beta, first);
+            update(c21, c, ci + L, alpha, beta, first);
+            ci += ldc;
+            update(c30, c, ci, alpha, beta, first);
+            update(c31, c, ci + L, alpha, beta, first);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        for (int r = 0; r < mr; r++, ci += ldc) {
+            for (int j = 0; j < nr; j++) {
+                float t = alpha * tile[r * NR + j];
+                if (!first) {
+                    c[ci + j] = c[ci + j] + t;
+                } else if (beta == 0f) {
+                    c[ci + j] = t;
+                } else {
+                    c[ci + j] = t + beta * c[ci + j];
+                }
             }
         }
     }

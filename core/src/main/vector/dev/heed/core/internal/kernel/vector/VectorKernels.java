@@ -315,11 +315,28 @@ public final class VectorKernels implements Kernels {
                 break;
             }
             case EXP:
-            case LOG:
-            case TANH:
-            case SIGMOID:
-                // Transcendentals stay scalar: see unaryScalarIsFaster in the benchmarks notes.
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+                }
                 break;
+            case LOG:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
+                }
+                break;
+            case TANH:
+                for (; i < bound; i += FL) {
+                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+                }
+                break;
+            case SIGMOID: {
+                FloatVector one = FloatVector.broadcast(FS, 1f);
+                for (; i < bound; i += FL) {
+                    FloatVector e = FloatVector.fromArray(FS, x, xOff + i).neg().lanewise(VectorOperators.EXP);
+                    one.div(one.add(e)).intoArray(out, outOff + i);
+                }
+                break;
+            }
             default:
                 throw new IllegalArgumentException("unary: unknown op " + op);
         }
@@ -357,10 +374,28 @@ public final class VectorKernels implements Kernels {
                 break;
             }
             case EXP:
-            case LOG:
-            case TANH:
-            case SIGMOID:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+                }
                 break;
+            case LOG:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
+                }
+                break;
+            case TANH:
+                for (; i < bound; i += DL) {
+                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+                }
+                break;
+            case SIGMOID: {
+                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+                for (; i < bound; i += DL) {
+                    DoubleVector e = DoubleVector.fromArray(DS, x, xOff + i).neg().lanewise(VectorOperators.EXP);
+                    one.div(one.add(e)).intoArray(out, outOff + i);
+                }
+                break;
+            }
             default:
                 throw new IllegalArgumentException("unary: unknown op " + op);
         }
