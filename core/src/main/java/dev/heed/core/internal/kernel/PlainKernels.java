@@ -37,7 +37,7 @@ public final class PlainKernels implements Kernels {
         return "plain-java";
     }
 
-    /** @return the most threads one call may use */
+    @Override
     public int threads() {
         return threads;
     }

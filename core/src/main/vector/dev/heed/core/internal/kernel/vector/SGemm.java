@@ -27,6 +27,8 @@ final class SGemm {
     static final int MC = Integer.getInteger("tune.mc", 128);
     /** Columns of B packed at once ({@code KC x NC}). */
     static final int NC = Math.max(NR, Integer.getInteger("tune.nc", 1024) / NR * NR);
+    /** From this many columns of C on, A blocks are packed too. */
+    static final int PACK_A_COLS = Integer.getInteger("tune.packacols", 4 * NR);
     static final boolean PACK_A = Boolean.parseBoolean(System.getProperty("tune.packa", "true"));
     /** Below this many rows of A, full panels of an untransposed B are read in place. */
     static final int DIRECT_B_ROWS = 64;
@@ -61,6 +63,8 @@ final class SGemm {
             return;
         }
         boolean directB = !transB && (i1 - i0) <= DIRECT_B_ROWS;
+        // Packing A pays when each A block meets many B panels; for narrow products it is overhead.
+        boolean packA = PACK_A && !directB && (j1 - j0) >= PACK_A_COLS;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int panels = (nc + NR - 1) / NR;
@@ -69,7 +73,7 @@ final class SGemm {
                 boolean first = pc == 0;
                 int need = kc * NR * (directB ? 1 : panels);
                 if (s.b.length < need) {
-                    s.b = new float[Math.max(need, Math.min(KC, k) * NR * (directB ? 1 : panels))];
+                    s.b = new float[need];
                 }
                 float[] bp = s.b;
                 if (!directB) {
@@ -83,7 +87,7 @@ final class SGemm {
                 }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    if (PACK_A && !directB) {
+                    if (packA) {
                         packABlock(transA, a, aOff, lda, ic, mc, pc, kc, s.ablk);
                         for (int q = 0; q < panels; q++) {
                             int jr = q * NR;

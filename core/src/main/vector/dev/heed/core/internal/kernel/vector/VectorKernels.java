@@ -57,7 +57,7 @@ public final class VectorKernels implements Kernels {
         return "vector-" + FS.vectorBitSize();
     }
 
-    /** @return the most threads one call may use */
+    @Override
     public int threads() {
         return threads;
     }
