@@ -19,12 +19,14 @@ final class SGemm {
     static final int L = S.length();
     /** Rows of the micro-kernel tile. */
     static final int MR = 4;
+    /** Rows of the micro-kernel tile over packed A panels (12 accumulators, 15 live vectors). */
+    static final int MRP = 6;
     /** Columns of the micro-kernel tile: two vectors. */
     static final int NR = 2 * L;
     /** Depth of one k chunk: a packed B micro-panel ({@code KC x NR}) stays in L1. */
     static final int KC = Integer.getInteger("tune.kc", 256);
     /** Rows of A per block: the block ({@code MC x KC}) stays in L2 while the panels of B pass. */
-    static final int MC = Integer.getInteger("tune.mc", 128);
+    static final int MC = Integer.getInteger("tune.mc", 120);
     /** Columns of B packed at once ({@code KC x NC}). */
     static final int NC = Math.max(NR, Integer.getInteger("tune.nc", 1024) / NR * NR);
     /** From this many columns of C on, A blocks are packed too. */
@@ -39,8 +41,8 @@ final class SGemm {
     static final class Scratch {
         float[] b = new float[0];
         final float[] a = new float[KC * MR];
-        final float[] ablk = new float[KC * ((MC + MR - 1) / MR * MR)];
-        final float[] tile = new float[MR * NR];
+        final float[] ablk = new float[KC * ((MC + MRP - 1) / MRP * MRP)];
+        final float[] tile = new float[Math.max(MR, MRP) * NR];
     }
 
     /**
@@ -93,9 +95,9 @@ final class SGemm {
                             int jr = q * NR;
                             int nr = Math.min(NR, nc - jr);
                             int ci0 = cOff + jc + jr;
-                            for (int ir = 0; ir < mc; ir += MR) {
+                            for (int ir = 0; ir < mc; ir += MRP) {
                                 kernelPacked(kc, s.ablk, ir * kc, bp, q * kc * NR, c, ci0 + (ic + ir) * ldc, ldc,
-                                        alpha, beta, first, Math.min(MR, mc - ir), nr, s.tile);
+                                        alpha, beta, first, Math.min(MRP, mc - ir), nr, s.tile);
                             }
                         }
                         continue;
@@ -186,32 +188,32 @@ final class SGemm {
         }
     }
 
-    /** Packs rows {@code [i, i + mc)} of an A block into MR-row panels, k-major, zero-padded. */
+    /** Packs rows {@code [i, i + mc)} of an A block into MRP-row panels, k-major, zero-padded. */
     private static void packABlock(boolean transA, float[] a, int aOff, int lda, int i, int mc, int pc, int kc,
                                    float[] dst) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
+        for (int ir = 0; ir < mc; ir += MRP) {
+            int mr = Math.min(MRP, mc - ir);
             int d = ir * kc;
             if (transA) {
                 int src = aOff + pc * lda + i + ir;
-                for (int p = 0; p < kc; p++, src += lda, d += MR) {
+                for (int p = 0; p < kc; p++, src += lda, d += MRP) {
                     for (int r = 0; r < mr; r++) {
                         dst[d + r] = a[src + r];
                     }
-                    for (int r = mr; r < MR; r++) {
+                    for (int r = mr; r < MRP; r++) {
                         dst[d + r] = 0f;
                     }
                 }
             } else {
-                for (int r = 0; r < MR; r++) {
+                for (int r = 0; r < MRP; r++) {
                     if (r < mr) {
                         int src = aOff + (i + ir + r) * lda + pc;
                         for (int p = 0; p < kc; p++) {
-                            dst[d + p * MR + r] = a[src + p];
+                            dst[d + p * MRP + r] = a[src + p];
                         }
                     } else {
                         for (int p = 0; p < kc; p++) {
-                            dst[d + p * MR + r] = 0f;
+                            dst[d + p * MRP + r] = 0f;
                         }
                     }
                 }
@@ -219,7 +221,10 @@ final class SGemm {
         }
     }
 
-    /** The micro-kernel over packed panels: A panel at {@code a[ao + p * MR + r]}, B at {@code b[bo + p * NR]}. */
+    /**
+     * The micro-kernel over packed panels, {@link #MRP} x {@link #NR}: A panel element (r, p) at
+     * {@code a[ao + p * MRP + r]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written.
+     */
     private static void kernelPacked(int kc, float[] a, int ao, float[] b, int bo,
                                      float[] c, int ci, int ldc, float alpha, float beta, boolean first,
                                      int mr, int nr, float[] tile) {
@@ -231,8 +236,12 @@ final class SGemm {
         FloatVector c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int ia = ao + p * MR;
+            int ia = ao + p * 6;
             int ib = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, ib);
             FloatVector b1 = FloatVector.fromArray(S, b, ib + L);
@@ -248,29 +257,40 @@ final class SGemm {
             av = FloatVector.broadcast(S, a[ia + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ia + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ia + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
         }
-        if (mr == MR && nr == NR) {
-            update(c00, c, ci, alpha, beta, first);
-            update(c01, c, ci + L, alpha, beta, first);
-            ci += ldc;
-            update(c10, c, ci, alpha, beta, first);
-            update(c11, c, ci + L, alpha, beta, first);
-            ci += ldc;
-            update(c20, c, ci, alpha, beta, first);
-            update(c21, c, ci + L, alpha, beta, first);
-            ci += ldc;
-            update(c30, c, ci, alpha, beta, first);
-            update(c31, c, ci + L, alpha, beta, first);
-            return;
-        }
+        // Spill the accumulators to the tile and fold them into C in a separate method: with the
+        // twelve C updates inlined here C2 runs out of registers in the loop above.
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
         c20.intoArray(tile, 2 * NR);
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        flush(tile, c, ci, ldc, alpha, beta, first, mr, nr);
+    }
+
+    /** Folds an {@code mr x nr} tile (rows NR apart) into C, exactly as {@link #update} does. */
+    private static void flush(float[] tile, float[] c, int ci, int ldc, float alpha, float beta, boolean first,
+                              int mr, int nr) {
+        if (nr == NR) {
+            for (int r = 0; r < mr; r++, ci += ldc) {
+                update(FloatVector.fromArray(S, tile, r * NR), c, ci, alpha, beta, first);
+                update(FloatVector.fromArray(S, tile, r * NR + L), c, ci + L, alpha, beta, first);
+            }
+            return;
+        }
         for (int r = 0; r < mr; r++, ci += ldc) {
             for (int j = 0; j < nr; j++) {
                 float t = alpha * tile[r * NR + j];
