@@ -4,14 +4,20 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 GEMM with the Vector API: B packed into panels {@link #NR} columns wide, A read in
- * place, and a register-blocked {@link #MR} x {@link #NR} micro-kernel (8 accumulators, 11 live
- * vectors: more makes C2 spill and run several times slower).
+ * Float32 GEMM with the Vector API, in the Goto/BLIS style: C is computed in blocks; B is packed
+ * into panels {@link #NR} columns wide (two vectors) and {@link #KC} deep; A is packed into panels
+ * of {@link #MRP} rows when the product is wide enough for that to pay, and otherwise read in
+ * place. Two register-blocked micro-kernels: {@link #MRP} x 2 vectors over packed A (12
+ * accumulators) and {@link #MR} x 2 vectors over A read with strides (8 accumulators). Both keep
+ * the C updates out of the accumulation loop: with them inlined C2 spills accumulators and runs
+ * several times slower.
  *
  * <p>Every element of C is computed the same way whatever region of C a call covers: the sum over
  * k is cut into the same {@link #KC} chunks, each chunk is accumulated with fused multiply-adds in
- * order, and the chunk results are folded into C in order. So splitting C over threads never
- * changes a bit of the result.
+ * order, and the chunk results are folded into C in order with the same scalar or lane-wise
+ * operations. So splitting C over threads never changes a bit of the result.
+ *
+ * <p>{@link DGemm} is the float64 twin of this class, line for line: change both together.
  */
 final class SGemm {
 
@@ -23,15 +29,15 @@ final class SGemm {
     static final int MRP = 6;
     /** Columns of the micro-kernel tile: two vectors. */
     static final int NR = 2 * L;
-    /** Depth of one k chunk: a packed B micro-panel ({@code KC x NR}) stays in L1. */
-    static final int KC = Integer.getInteger("tune.kc", 256);
+    /** Depth of one k chunk: a packed B micro-panel ({@code KC x NR}) stays in L1
+     * (a packed B micro-panel of 256 x 32 floats is 32 KiB). */
+    static final int KC = 256;
     /** Rows of A per block: the block ({@code MC x KC}) stays in L2 while the panels of B pass. */
-    static final int MC = Integer.getInteger("tune.mc", 120);
+    static final int MC = 20 * MRP;
     /** Columns of B packed at once ({@code KC x NC}). */
-    static final int NC = Math.max(NR, Integer.getInteger("tune.nc", 1024) / NR * NR);
+    static final int NC = Math.max(NR, 1024 / NR * NR);
     /** From this many columns of C on, A blocks are packed too. */
-    static final int PACK_A_COLS = Integer.getInteger("tune.packacols", 4 * NR);
-    static final boolean PACK_A = Boolean.parseBoolean(System.getProperty("tune.packa", "true"));
+    static final int PACK_A_COLS = 4 * NR;
     /** Below this many rows of A, full panels of an untransposed B are read in place. */
     static final int DIRECT_B_ROWS = 64;
 
@@ -66,7 +72,7 @@ final class SGemm {
         }
         boolean directB = !transB && (i1 - i0) <= DIRECT_B_ROWS;
         // Packing A pays when each A block meets many B panels; for narrow products it is overhead.
-        boolean packA = PACK_A && !directB && (j1 - j0) >= PACK_A_COLS;
+        boolean packA = !directB && (j1 - j0) >= PACK_A_COLS;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int panels = (nc + NR - 1) / NR;
