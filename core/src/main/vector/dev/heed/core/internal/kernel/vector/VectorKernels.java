@@ -30,6 +30,13 @@ public final class VectorKernels implements Kernels {
     private static final int FL = FS.length();
     private static final int DL = DS.length();
 
+    /**
+     * Pieces per thread for a batch of small products: more than one lets a thread that finishes
+     * early (or a worker that wakes late) take over work, and costs nothing extra. One product is
+     * cut into exactly one piece per thread instead, because every piece repacks an operand.
+     */
+    private static final int BATCH_PIECES_PER_THREAD = 4;
+
     private final int threads;
     private final ThreadLocal<SGemm.Scratch> sScratch = ThreadLocal.withInitial(SGemm.Scratch::new);
     private final ThreadLocal<DGemm.Scratch> dScratch = ThreadLocal.withInitial(DGemm.Scratch::new);
@@ -73,16 +80,16 @@ public final class VectorKernels implements Kernels {
         if (m == 0 || n == 0) {
             return;
         }
-        int tasks = tasks(m, n, k, SGemm.MR, SGemm.NR);
+        int tasks = tasks(m, n, k, SGemm.MRP, SGemm.NR);
         if (tasks == 1) {
             SGemm.gemm(sScratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, 0, m, 0, n);
             return;
         }
-        boolean byCols = splitByColumns(m, n, tasks, SGemm.MR, SGemm.NR);
+        boolean byCols = splitByColumns(transB, m, n, k, tasks, SGemm.MRP, SGemm.NR);
         KernelPool.run(tasks, t -> {
-            int lo = byCols ? cut(n, tasks, t, SGemm.NR) : cut(m, tasks, t, SGemm.MR);
-            int hi = byCols ? cut(n, tasks, t + 1, SGemm.NR) : cut(m, tasks, t + 1, SGemm.MR);
+            int lo = byCols ? cut(n, tasks, t, SGemm.NR) : cut(m, tasks, t, SGemm.MRP);
+            int hi = byCols ? cut(n, tasks, t + 1, SGemm.NR) : cut(m, tasks, t + 1, SGemm.MRP);
             SGemm.gemm(sScratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, byCols ? 0 : lo, byCols ? m : hi, byCols ? lo : 0, byCols ? hi : n);
         });
@@ -97,16 +104,16 @@ public final class VectorKernels implements Kernels {
         if (m == 0 || n == 0) {
             return;
         }
-        int tasks = tasks(m, n, k, DGemm.MR, DGemm.NR);
+        int tasks = tasks(m, n, k, DGemm.MRP, DGemm.NR);
         if (tasks == 1) {
             DGemm.gemm(dScratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, 0, m, 0, n);
             return;
         }
-        boolean byCols = splitByColumns(m, n, tasks, DGemm.MR, DGemm.NR);
+        boolean byCols = splitByColumns(transB, m, n, k, tasks, DGemm.MRP, DGemm.NR);
         KernelPool.run(tasks, t -> {
-            int lo = byCols ? cut(n, tasks, t, DGemm.NR) : cut(m, tasks, t, DGemm.MR);
-            int hi = byCols ? cut(n, tasks, t + 1, DGemm.NR) : cut(m, tasks, t + 1, DGemm.MR);
+            int lo = byCols ? cut(n, tasks, t, DGemm.NR) : cut(m, tasks, t, DGemm.MRP);
+            int hi = byCols ? cut(n, tasks, t + 1, DGemm.NR) : cut(m, tasks, t + 1, DGemm.MRP);
             DGemm.gemm(dScratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, byCols ? 0 : lo, byCols ? m : hi, byCols ? lo : 0, byCols ? hi : n);
         });
@@ -166,6 +173,7 @@ public final class VectorKernels implements Kernels {
         });
     }
 
+    /** @return how many pieces to cut one product into: 1, or one per thread */
     private int tasks(int m, int n, int k, int mr, int nr) {
         if (threads <= 1 || 2.0 * m * n * k < KernelPool.PARALLEL_FLOPS) {
             return 1;
@@ -176,8 +184,21 @@ public final class VectorKernels implements Kernels {
         return 1;
     }
 
-    private static boolean splitByColumns(int m, int n, int tasks, int mr, int nr) {
-        return n >= 2 * tasks * nr && (long) n * mr >= (long) m * nr / 4;
+    /**
+     * Cutting C by rows makes every piece pack all of B; cutting by columns makes every piece pack
+     * all of A. Packing an untransposed B is a vector copy, the others are scalar gathers, so
+     * pick the cut that packs less.
+     */
+    private static boolean splitByColumns(boolean transB, int m, int n, int k, int tasks, int mr, int nr) {
+        boolean rowsOk = m >= 2 * tasks * mr;
+        boolean colsOk = n >= 2 * tasks * nr;
+        if (rowsOk != colsOk) {
+            return colsOk;
+        }
+        double bCost = transB ? 1.0 : 0.15;
+        double byRows = (double) m * k / tasks + (double) k * n * bCost;
+        double byCols = (double) m * k + (double) k * n * bCost / tasks;
+        return byCols < byRows;
     }
 
     private int batchTasks(int m, int n, int k, int batch, long strideC) {
@@ -186,7 +207,7 @@ public final class VectorKernels implements Kernels {
                 || flops * batch < KernelPool.PARALLEL_FLOPS) {
             return 1;
         }
-        return Math.min(threads, batch);
+        return Math.min(threads * BATCH_PIECES_PER_THREAD, batch);
     }
 
     /** @return the start of piece {@code t} of {@code [0, total)} cut into {@code parts}, on multiples of {@code unit} */
