@@ -223,10 +223,12 @@ class ElementwiseTest {
                 }
             }
         }
-        // Summing many ones in float32 lanes would stall at 2^24; float64 accumulation does not.
-        float[] ones = new float[(1 << 24) + 64];
-        java.util.Arrays.fill(ones, 1f);
-        assertEquals(ones.length, kern.sum(ones, 0, ones.length), 0.0);
+        // 1e8 + 1 == 1e8 in float32, so float32 accumulators would lose the ones; float64 does not.
+        float[] big = new float[1002];
+        java.util.Arrays.fill(big, 1f);
+        big[0] = 1e8f;
+        big[1001] = -1e8f;
+        assertEquals(1000.0, kern.sum(big, 0, big.length), 0.0, backend + " sum accumulates in float64");
     }
 
     @ParameterizedTest
