@@ -15,7 +15,7 @@ import org.apiguardian.api.API;
  * of the machine (512-bit on AVX-512). Loaded reflectively by
  * {@link dev.heed.core.internal.kernel.KernelBackends} only when the module is present.
  *
- * <p>Products above {@link KernelPool#PARALLEL_FLOPS} are split over output blocks (never over k)
+ * <p>Products above {@link KernelPool#PARALLEL_FLOPS} (by default) are split over output blocks (never over k)
  * and batches of small products over the batch, so results are bit-identical for every thread
  * count. Thread-safe: scratch buffers are per thread.
  */
@@ -38,6 +38,7 @@ public final class VectorKernels implements Kernels {
     private static final int BATCH_PIECES_PER_THREAD = 4;
 
     private final int threads;
+    private final long parallelFlops;
     private final ThreadLocal<SGemm.Scratch> sScratch = ThreadLocal.withInitial(SGemm.Scratch::new);
     private final ThreadLocal<DGemm.Scratch> dScratch = ThreadLocal.withInitial(DGemm.Scratch::new);
 
@@ -53,10 +54,26 @@ public final class VectorKernels implements Kernels {
      * @throws IllegalArgumentException if {@code threads < 1}
      */
     public VectorKernels(int threads) {
+        this(threads, KernelPool.PARALLEL_FLOPS);
+    }
+
+    /**
+     * Creates the backend with a chosen threshold for using more than one thread (tests use a low
+     * one to exercise the parallel paths on small data).
+     *
+     * @param threads the most threads one call may use, at least 1
+     * @param parallelFlops products (or batches) below this many flops run on the calling thread
+     * @throws IllegalArgumentException if {@code threads < 1} or {@code parallelFlops < 0}
+     */
+    public VectorKernels(int threads, long parallelFlops) {
         if (threads < 1) {
             throw new IllegalArgumentException("vector kernels: threads = " + threads + ", expected at least 1");
         }
+        if (parallelFlops < 0) {
+            throw new IllegalArgumentException("vector kernels: parallelFlops = " + parallelFlops + ", expected >= 0");
+        }
         this.threads = threads;
+        this.parallelFlops = parallelFlops;
     }
 
     @Override
@@ -175,7 +192,7 @@ public final class VectorKernels implements Kernels {
 
     /** @return how many pieces to cut one product into: 1, or one per thread */
     private int tasks(int m, int n, int k, int mr, int nr) {
-        if (threads <= 1 || 2.0 * m * n * k < KernelPool.PARALLEL_FLOPS) {
+        if (threads <= 1 || 2.0 * m * n * k < parallelFlops) {
             return 1;
         }
         if (n >= 2 * threads * nr || m >= 2 * threads * mr) {
@@ -203,8 +220,8 @@ public final class VectorKernels implements Kernels {
 
     private int batchTasks(int m, int n, int k, int batch, long strideC) {
         double flops = 2.0 * m * n * k;
-        if (threads <= 1 || batch < 2 || strideC == 0 || flops >= KernelPool.PARALLEL_FLOPS
-                || flops * batch < KernelPool.PARALLEL_FLOPS) {
+        if (threads <= 1 || batch < 2 || strideC == 0 || flops >= parallelFlops
+                || flops * batch < parallelFlops) {
             return 1;
         }
         return Math.min(threads * BATCH_PIECES_PER_THREAD, batch);
