@@ -19,7 +19,7 @@ import org.apiguardian.api.API;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/heed-benchmarks.jar dev.heed.bench.GemmGflops
- * options: --sizes 256,512,1024,2048  --dtypes f32,f64  --threads 1,2  --reps 7  --no-plain
+ * options: --sizes 256,512,1024,2048  --dtypes f32,f64  --threads 1,2  --reps 7  --no-plain  --no-small
  * </pre>
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
@@ -64,6 +64,7 @@ public final class GemmGflops {
         int[] threadCounts = {1, 2};
         int reps = 7;
         boolean plain = true;
+        boolean small = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--sizes": sizes = ints(args, ++i); break;
@@ -71,9 +72,10 @@ public final class GemmGflops {
                 case "--threads": threadCounts = ints(args, ++i); break;
                 case "--reps": reps = Integer.parseInt(value(args, ++i)); break;
                 case "--no-plain": plain = false; break;
+                case "--no-small": small = false; break;
                 default:
                     throw new IllegalArgumentException("gemm bench: unknown option '" + args[i]
-                            + "'; expected --sizes, --dtypes, --threads, --reps or --no-plain");
+                            + "'; expected --sizes, --dtypes, --threads, --reps, --no-plain or --no-small");
             }
         }
         out.printf(Locale.ROOT, "# Java %s, %s, %d processors; kernels: %s%n", Runtime.version(),
@@ -94,7 +96,7 @@ public final class GemmGflops {
                 }
             }
         }
-        for (int t : threadCounts) {
+        for (int t : small ? threadCounts : new int[0]) {
             Kernels k = KernelBackends.create("vector", t);
             print(out, batched(k, 64, 64, 32, 128, true, reps), "");
             print(out, batched(k, 64, 32, 64, 128, false, reps), "");
