@@ -180,6 +180,24 @@ class GemmTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void narrowProductsOfPolicyAndValueHeads(String backend) {
+        Rng rng = Rng.seeded(606);
+        // Few columns: action heads, value heads and their weight gradients (A transposed).
+        int[][] shapes = {{64, 1, 64}, {64, 4, 64}, {100, 3, 37}, {40, 8, 300}, {33, 2, 17}};
+        int idx = 0;
+        for (int[] s : shapes) {
+            for (boolean tA : new boolean[] {false, true}) {
+                for (boolean tB : new boolean[] {false, true}) {
+                    idx++;
+                    runCase(backend, 1, rng, tA, tB, s[0], s[1], s[2], idx % 2 == 0 ? 1 : 0.5,
+                            idx % 3 == 0 ? 0 : -1, idx % 2 == 1);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void wideProductCrossesColumnBlocksAndUsesThreads(String backend) {
         Rng rng = Rng.seeded(303);
         runCase(backend, 2, rng, false, false, 67, 1100, 120, 1, 0, false);
@@ -314,6 +332,8 @@ class GemmTest {
         float[] c1 = null;
         double[] d1 = null;
         float[] bc1 = null;
+        float[] nt1 = null;
+        float[] nn1 = null;
         for (int threads = 1; threads <= 3; threads++) {
             Kernels kern = KernelBackends.create(backend, threads, threshold);
             float[] c = new float[m * n];
@@ -322,11 +342,20 @@ class GemmTest {
             kern.dgemm(true, false, m, n, k, 1, ad, 0, m, bd, 0, n, 0, d, 0, n);
             float[] bc = new float[20 * 29 * 26];
             kern.sgemmBatched(false, false, 29, 26, 29, 1f, a, 0, 29, 29 * 29, b, 0, 26, 26 * 29, 0f, bc, 0, 26, 29 * 26, 20);
+            // Narrow products (3 columns) whose rows are cut over threads, A transposed or not.
+            float[] nt = new float[131 * 3];
+            kern.sgemm(true, false, 131, 3, 150, 1f, a, 0, 131, b, 0, 3, 0f, nt, 0, 3);
+            float[] nn = new float[131 * 3];
+            kern.sgemm(false, true, 131, 3, 150, 1f, a, 0, 150, b, 0, 150, 0f, nn, 0, 3);
             if (threads == 1) {
                 c1 = c;
                 d1 = d;
                 bc1 = bc;
+                nt1 = nt;
+                nn1 = nn;
             } else {
+                assertArrayEquals(nt1, nt, backend + " narrow A^T product with " + threads + " threads");
+                assertArrayEquals(nn1, nn, backend + " narrow product with " + threads + " threads");
                 assertArrayEquals(c1, c, backend + " sgemm with " + threads + " threads");
                 assertArrayEquals(d1, d, backend + " dgemm with " + threads + " threads");
                 assertArrayEquals(bc1, bc, backend + " sgemmBatched with " + threads + " threads");

@@ -42,6 +42,8 @@ final class SGemm {
      * {@code n / (2 L)} cycles per element of A: packing pays from about {@code 10 NR} columns.
      */
     static final int PACK_A_COLS = 10 * NR;
+    /** Products with at most this many columns take the narrow paths instead of 2-vector panels. */
+    static final int NARROW = Math.max(1, L / 2);
     /** Below this many rows of A, full panels of an untransposed B are read in place. */
     static final int DIRECT_B_ROWS = 64;
 
@@ -53,6 +55,7 @@ final class SGemm {
         final float[] a = new float[KC * MR];
         final float[] ablk = new float[KC * ((MC + MRP - 1) / MRP * MRP)];
         final float[] tile = new float[Math.max(MR, MRP) * NR];
+        float[] narrow = new float[0];
     }
 
     /**
@@ -72,6 +75,10 @@ final class SGemm {
                     c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
                 }
             }
+            return;
+        }
+        if (j0 == 0 && j1 == n && isNarrow(transA, m, n, k)) {
+            narrow(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, i0, i1);
             return;
         }
         boolean directB = !transB && (i1 - i0) <= DIRECT_B_ROWS;
@@ -151,6 +158,78 @@ final class SGemm {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Whether a product is narrow enough (at most {@link #NARROW} columns) that two-vector panels
+     * would mostly multiply padding. The choice depends on the shape only, so it is the same for
+     * every split of the rows over threads.
+     */
+    static boolean isNarrow(boolean transA, int m, int n, int k) {
+        return n <= NARROW && (transA ? m >= 2 * L : k >= L);
+    }
+
+    /** Rows {@code [i0, i1)} of a narrow product. */
+    private static void narrow(Scratch s, boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc, int i0, int i1) {
+        if (s.narrow.length < n * Math.max(m, k)) {
+            s.narrow = new float[n * Math.max(m, k)];
+        }
+        float[] t = s.narrow;
+        if (transA) {
+            // C^T = op(B)^T op(A)^T is n x m and wide, and A (stored k x m) is its untransposed right
+            // operand: compute columns [i0, i1) of C^T with the panel kernels, then transpose.
+            gemm(s, !transB, false, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m, 0, n, i0, i1);
+            for (int i = i0; i < i1; i++) {
+                int ci = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    float v = t[j * m + i];
+                    c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
+                }
+            }
+            return;
+        }
+        // Rows of A are contiguous: each element of C is a dot product with a column of op(B).
+        float[] bt = b;
+        int bto = bOff;
+        int btl = ldb;
+        if (!transB) {
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    t[j * k + p] = b[bOff + p * ldb + j];
+                }
+            }
+            bt = t;
+            bto = 0;
+            btl = k;
+        }
+        float[] lanes = s.tile;
+        int kv = S.loopBound(k);
+        for (int i = i0; i < i1; i++) {
+            int ar = aOff + i * lda;
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                int br = bto + j * btl;
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < kv; p += L) {
+                    acc = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, bt, br + p), acc);
+                }
+                acc.intoArray(lanes, 0);
+                // A fixed pairwise order, never the JIT's choice of reduction order.
+                for (int w = L / 2; w >= 1; w /= 2) {
+                    for (int l = 0; l < w; l++) {
+                        lanes[l] += lanes[l + w];
+                    }
+                }
+                float dot = lanes[0];
+                for (int p = kv; p < k; p++) {
+                    dot = Math.fma(a[ar + p], bt[br + p], dot);
+                }
+                float v = alpha * dot;
+                c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
             }
         }
     }
