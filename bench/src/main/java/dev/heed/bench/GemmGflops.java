@@ -4,6 +4,8 @@ import dev.heed.core.Rng;
 import dev.heed.core.internal.kernel.KernelBackends;
 import dev.heed.core.internal.kernel.Kernels;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +17,8 @@ import org.apiguardian.api.API;
  * backend, with the plain-Java fallback measured in the same run as a ratio, plus the batched
  * attention-shaped products and the small products of an RL policy. Each figure is the median of
  * several timed repetitions after a warm-up; the best repetition is shown too, because on a
- * shared machine the median moves with other load.
+ * shared machine the median moves with other load, and so is the median of flops per second of
+ * process CPU time, which shows the kernels' own speed when the machine is busy with other work.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/heed-benchmarks.jar dev.heed.bench.GemmGflops
@@ -33,12 +36,14 @@ public final class GemmGflops {
         final double medianGflops;
         final double bestGflops;
         final double medianMicros;
+        final double cpuGflops;
 
-        Row(String what, double medianGflops, double bestGflops, double medianMicros) {
+        Row(String what, double medianGflops, double bestGflops, double medianMicros, double cpuGflops) {
             this.what = what;
             this.medianGflops = medianGflops;
             this.bestGflops = bestGflops;
             this.medianMicros = medianMicros;
+            this.cpuGflops = cpuGflops;
         }
     }
 
@@ -80,7 +85,8 @@ public final class GemmGflops {
         }
         out.printf(Locale.ROOT, "# Java %s, %s, %d processors; kernels: %s%n", Runtime.version(),
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), KernelBackends.get().name());
-        out.println("# what                                   median GFLOP/s   best GFLOP/s   median time");
+        out.println("# what                                   median GFLOP/s   best GFLOP/s   median time"
+                + "   GFLOP per CPU-second (median)");
         for (String dtype : dtypes) {
             for (int n : sizes) {
                 Row plainRow = null;
@@ -107,8 +113,8 @@ public final class GemmGflops {
     }
 
     private static void print(PrintStream out, Row r, String extra) {
-        out.printf(Locale.ROOT, "%-40s %10.1f %14.1f %11.1f us%s%n", r.what, r.medianGflops, r.bestGflops,
-                r.medianMicros, extra);
+        out.printf(Locale.ROOT, "%-40s %10.1f %14.1f %11.1f us %9.1f%s%n", r.what, r.medianGflops, r.bestGflops,
+                r.medianMicros, r.cpuGflops, extra);
         out.flush();
     }
 
@@ -184,7 +190,7 @@ public final class GemmGflops {
         };
         String what = String.format(Locale.ROOT, "%s f32 %d thr small %dx%dx%d", k.name(), k.threads(), m, n, kk);
         Row r = time(what, op, 2.0 * m * n * kk * inner, reps);
-        return new Row(r.what, r.medianGflops, r.bestGflops, r.medianMicros / inner);
+        return new Row(r.what, r.medianGflops, r.bestGflops, r.medianMicros / inner, r.cpuGflops);
     }
 
     private static Row time(String what, Runnable op, double flops, int reps) {
@@ -193,15 +199,55 @@ public final class GemmGflops {
         for (int i = 0; i < 5 || System.nanoTime() < warmEnd; i++) {
             op.run();
         }
+        long[] ids = kernelThreadIds();
         double[] secs = new double[reps];
+        double[] cpuSecs = new double[reps];
         for (int r = 0; r < reps; r++) {
+            long c0 = cpuNanos(ids);
             long t0 = System.nanoTime();
             op.run();
             secs[r] = (System.nanoTime() - t0) * 1e-9;
+            cpuSecs[r] = (cpuNanos(ids) - c0) * 1e-9;
         }
         Arrays.sort(secs);
-        double median = reps % 2 == 1 ? secs[reps / 2] : 0.5 * (secs[reps / 2 - 1] + secs[reps / 2]);
-        return new Row(what, flops / median / 1e9, flops / secs[0] / 1e9, median * 1e6);
+        Arrays.sort(cpuSecs);
+        double median = median(secs);
+        double cpu = median(cpuSecs);
+        return new Row(what, flops / median / 1e9, flops / secs[0] / 1e9, median * 1e6, cpu > 0 ? flops / cpu / 1e9 : Double.NaN);
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    /** @return the ids of this thread and of the kernel pool's workers */
+    private static long[] kernelThreadIds() {
+        List<Long> ids = new ArrayList<>();
+        ids.add(Thread.currentThread().getId());
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("heed-kernel-")) {
+                ids.add(t.getId());
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * CPU time of the calling thread and the kernel workers: on a machine shared with other work
+     * the wall-clock figure moves with the load, while flops per CPU-second shows the kernels' own
+     * speed while they run.
+     */
+    private static long cpuNanos(long[] ids) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long id : ids) {
+            long t = mx.getThreadCpuTime(id);
+            if (t > 0) {
+                sum += t;
+            }
+        }
+        return sum;
     }
 
     private static String value(String[] args, int i) {
