@@ -391,8 +391,8 @@ final class DGemm {
                               int mr, int nr) {
         if (nr == NR) {
             for (int r = 0; r < mr; r++, ci += ldc) {
-                update(DoubleVector.fromArray(S, tile, r * NR), c, ci, alpha, beta, first);
-                update(DoubleVector.fromArray(S, tile, r * NR + L), c, ci + L, alpha, beta, first);
+                update(tile, r * NR, c, ci, alpha, beta, first);
+                update(tile, r * NR + L, c, ci + L, alpha, beta, first);
             }
             return;
         }
@@ -447,20 +447,8 @@ final class DGemm {
             ai += aps;
             bi += bps;
         }
-        if (mr == MR && nr == NR) {
-            update(c00, c, ci, alpha, beta, first);
-            update(c01, c, ci + L, alpha, beta, first);
-            ci += ldc;
-            update(c10, c, ci, alpha, beta, first);
-            update(c11, c, ci + L, alpha, beta, first);
-            ci += ldc;
-            update(c20, c, ci, alpha, beta, first);
-            update(c21, c, ci + L, alpha, beta, first);
-            ci += ldc;
-            update(c30, c, ci, alpha, beta, first);
-            update(c31, c, ci + L, alpha, beta, first);
-            return;
-        }
+        // Spill to the tile and fold from there: passing vectors to a helper that C2 declines to
+        // inline boxes them and runs the Vector API's slow Java fallback (seen in RL profiles).
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
         c10.intoArray(tile, NR);
@@ -469,23 +457,15 @@ final class DGemm {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
-        for (int r = 0; r < mr; r++, ci += ldc) {
-            for (int j = 0; j < nr; j++) {
-                double t = alpha * tile[r * NR + j];
-                if (!first) {
-                    c[ci + j] = c[ci + j] + t;
-                } else if (beta == 0.0) {
-                    c[ci + j] = t;
-                } else {
-                    c[ci + j] = t + beta * c[ci + j];
-                }
-            }
-        }
+        flush(tile, c, ci, ldc, alpha, beta, first, mr, nr);
     }
 
-    /** Folds one accumulator vector into C exactly as the scalar edge path does. */
-    private static void update(DoubleVector acc, double[] c, int idx, double alpha, double beta, boolean first) {
-        DoubleVector t = acc.mul(alpha);
+    /**
+     * Folds one vector of accumulated sums, read from {@code src} at {@code off}, into C exactly as
+     * the scalar edge path does. Takes arrays, not vectors, so it stays fast even when not inlined.
+     */
+    private static void update(double[] src, int off, double[] c, int idx, double alpha, double beta, boolean first) {
+        DoubleVector t = DoubleVector.fromArray(S, src, off).mul(alpha);
         if (!first) {
             t = DoubleVector.fromArray(S, c, idx).add(t);
         } else if (beta != 0.0) {
