@@ -296,18 +296,10 @@ public final class Anomaly implements AutoCloseable {
 
     /** The first frames outside the tensor engine itself. */
     private static StackTraceElement[] origin() {
-        StackTraceElement[] all = new Throwable().getStackTrace();
-        StackTraceElement[] out = new StackTraceElement[FRAMES];
-        int n = 0;
-        for (StackTraceElement e : all) {
-            if (isEngineFrame(e.getClassName())) {
-                continue;
-            }
-            out[n++] = e;
-            if (n == FRAMES) {
-                break;
-            }
-        }
-        return Arrays.copyOf(out, n);
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> !isEngineFrame(f.getClassName()))
+                .limit(FRAMES)
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .toArray(StackTraceElement[]::new));
     }
 }

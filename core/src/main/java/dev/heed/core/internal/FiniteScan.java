@@ -91,10 +91,10 @@ public final class FiniteScan {
     /**
      * @param t a tensor
      * @param r its scan result, not all finite
-     * @return e.g. {@code 3 of 12 values are non-finite (first: NaN at [0, 2])}
+     * @return e.g. {@code 3 non-finite values of 12 (first: NaN at [0, 2])}
      */
     public static String describe(Tensor t, Result r) {
-        return r.count() + " of " + t.numel() + " values " + (r.count() == 1 ? "is" : "are")
-                + " non-finite (first: " + r.firstValue() + " at " + index(t.shape(), r.firstIndex()) + ")";
+        return r.count() + " non-finite value" + (r.count() == 1 ? "" : "s") + " of " + t.numel()
+                + " (first: " + r.firstValue() + " at " + index(t.shape(), r.firstIndex()) + ")";
     }
 }

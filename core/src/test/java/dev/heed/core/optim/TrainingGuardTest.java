@@ -59,8 +59,8 @@ class TrainingGuardTest {
         named.put("fc.weight", b);
         NonFiniteException e = assertThrows(NonFiniteException.class, () -> TrainingGuard.checkGradients(7, named));
         assertEquals("fc.weight", e.source());
-        assertTrue(e.getMessage().startsWith("step 7: the gradient of 'fc.weight' [2, 2] holds 2 of 4 values are"
-                + " non-finite (first: Infinity at [0, 0])"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("step 7: the gradient of 'fc.weight' [2, 2] holds 2 non-finite values of 4"
+                + " (first: Infinity at [0, 0])"), e.getMessage());
     }
 
     @Test
@@ -83,7 +83,7 @@ class TrainingGuardTest {
         NonFiniteException e = assertThrows(NonFiniteException.class, () -> Checkpoint.of(model).save(file));
         assertEquals(NonFiniteException.Phase.CHECKPOINT, e.phase());
         assertEquals("weight", e.source());
-        assertTrue(e.getMessage().contains("tensor 'weight' [2, 3] holds 2 of 6 values are non-finite (first: NaN at"
+        assertTrue(e.getMessage().contains("tensor 'weight' [2, 3] holds 2 non-finite values of 6 (first: NaN at"
                 + " [0, 2]); refusing to write non-finite weights"), e.getMessage());
         assertArrayEquals(good, Files.readAllBytes(file), "the previous checkpoint must be untouched");
         try (var s = Files.list(dir)) {
