@@ -100,7 +100,9 @@ class ActorCriticTest {
                 ActorCritic.create(pendObs, box2, PolicyConfig.defaults().withLogStdMode(PolicyConfig.LogStdMode.HEAD)
                         .withActivation(PolicyConfig.Activation.RELU).withOrthoInit(false), Rng.seeded(4)),
                 ActorCritic.create(pendObs, box2, PolicyConfig.defaults().withSquash(true), Rng.seeded(5)),
-                ActorCritic.create(pendObs, new dev.heed.rl.env.MultiDiscrete(3, 5), PolicyConfig.defaults(), Rng.seeded(6)));
+                ActorCritic.create(pendObs, new dev.heed.rl.env.MultiDiscrete(3, 5), PolicyConfig.defaults(), Rng.seeded(6)),
+                ActorCritic.create(pendObs, pendAct, PolicyConfig.defaults().withLayers(List.of(), List.of(16)),
+                        Rng.seeded(7)));
         Rng data = Rng.seeded(9);
         for (ActorCritic p : policies) {
             double[][] obs = new double[6][p.observationDim()];

@@ -73,7 +73,7 @@ public final class DiagGaussian implements Distribution {
             throw new IllegalArgumentException("DiagGaussian.of: mean is " + mean.dtype() + " but logStd is "
                     + logStd.dtype() + "; convert one with .to(...)");
         }
-        return new DiagGaussian(mean, Tensors.clamp(logStd, LOG_STD_MIN, LOG_STD_MAX));
+        return new DiagGaussian(mean, logStd.clamp(LOG_STD_MIN, LOG_STD_MAX));
     }
 
     /** @return the means {@code [N, d]} */

@@ -3,7 +3,7 @@ package dev.heed.rl.distributions;
 import dev.heed.core.DType;
 import dev.heed.core.Tensor;
 
-/** Package-private helpers: array to tensor in a float dtype, differentiable clamp. */
+/** Package-private helper: array to tensor in a float dtype. */
 final class Tensors {
 
     private Tensors() {}
@@ -17,11 +17,5 @@ final class Tensors {
             f[i] = (float) data[i];
         }
         return Tensor.of(f, shape);
-    }
-
-    /** {@code lo + relu(x − lo)}, then {@code hi − relu(hi − y)}: gradient 1 inside, 0 outside; any order. */
-    static Tensor clamp(Tensor x, double lo, double hi) {
-        Tensor y = x.sub(lo).relu().add(lo);
-        return y.rsub(hi).relu().rsub(hi);
     }
 }

@@ -49,33 +49,4 @@ public final class Arrays2 {
         }
         return tensor(flat, dtype, n, d);
     }
-
-    /**
-     * @param flat row-major values
-     * @param n rows
-     * @param d columns
-     * @return {@code [n][d]} copy
-     */
-    public static double[][] rows(double[] flat, int n, int d) {
-        double[][] out = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(flat, i * d, out[i], 0, d);
-        }
-        return out;
-    }
-
-    /**
-     * Differentiable clamp composed from {@code relu}: {@code lo + relu(x − lo)}, then
-     * {@code hi − relu(hi − y)}; the gradient is 1 inside {@code [lo, hi]} and 0 outside (as
-     * {@code torch.clamp}).
-     *
-     * @param x input
-     * @param lo lower bound
-     * @param hi upper bound, ≥ lo
-     * @return the clamped tensor
-     */
-    public static Tensor clamp(Tensor x, double lo, double hi) {
-        Tensor y = x.sub(lo).relu().add(lo);
-        return y.rsub(hi).relu().rsub(hi);
-    }
 }

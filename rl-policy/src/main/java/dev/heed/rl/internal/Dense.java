@@ -1,5 +1,6 @@
 package dev.heed.rl.internal;
 
+import dev.heed.core.Autograd;
 import dev.heed.core.CustomOp;
 import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
@@ -37,6 +38,22 @@ public final class Dense {
                     .requiresGrad(true);
             this.bias = Tensor.zeros(dtype, out).requiresGrad(true);
         }
+    }
+
+    /** {@code g·(1 − y²)} in one loop over raw arrays (first-order backward only). */
+    private Tensor scaleByTanhDerivative(Tensor g, float[] yf, double[] yd, int n) {
+        if (yf != null) {
+            float[] a = g.toFloatArray();
+            for (int i = 0; i < a.length; i++) {
+                a[i] *= 1 - yf[i] * yf[i];
+            }
+            return Tensor.of(a, n, out);
+        }
+        double[] a = g.toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            a[i] *= 1 - yd[i] * yd[i];
+        }
+        return Tensor.of(a, n, out);
     }
 
     /** @return {@code W [out, in]} */
@@ -80,32 +97,42 @@ public final class Dense {
     public Tensor forwardTanh(Tensor x) {
         int n = x.size(0);
         Tensor y;
+        float[] yf = null;
+        double[] yd = null;
         try (NoGrad ignored = NoGrad.enter()) {
             Tensor z = x.matmul(weight.mT());
             if (z.dtype() == DType.FLOAT32) {
-                float[] a = z.toFloatArray();
+                yf = z.toFloatArray();
                 float[] b = bias.toFloatArray();
                 for (int i = 0; i < n; i++) {
                     for (int o = 0; o < out; o++) {
-                        a[i * out + o] = FusedPolicy.tanhF(a[i * out + o] + b[o]);
+                        yf[i * out + o] = FusedPolicy.tanhF(yf[i * out + o] + b[o]);
                     }
                 }
-                y = Tensor.of(a, n, out);
+                y = Tensor.of(yf, n, out);
             } else {
-                double[] a = z.toDoubleArray();
+                yd = z.toDoubleArray();
                 double[] b = bias.toDoubleArray();
                 for (int i = 0; i < n; i++) {
                     for (int o = 0; o < out; o++) {
-                        a[i * out + o] = Math.tanh(a[i * out + o] + b[o]);
+                        yd[i * out + o] = Math.tanh(yd[i * out + o] + b[o]);
                     }
                 }
-                y = Tensor.of(a, n, out);
+                y = Tensor.of(yd, n, out);
             }
         }
         Tensor[] self = new Tensor[1];
         Tensor w = weight;
+        float[] yF = yf;
+        double[] yD = yd;
         self[0] = CustomOp.record("dense_tanh", y, g -> {
-            Tensor gz = g.mul(self[0].mul(self[0]).rsub(1));
+            Tensor gz;
+            if (Autograd.isGradEnabled()) {
+                // createGraph: through the recorded output, so the gradient is differentiable again
+                gz = g.mul(self[0].mul(self[0]).rsub(1));
+            } else {
+                gz = scaleByTanhDerivative(g, yF, yD, n);
+            }
             return new Tensor[] {gz.matmul(w), gz.mT().matmul(x), gz.sum(0)};
         }, x, weight, bias);
         return self[0];

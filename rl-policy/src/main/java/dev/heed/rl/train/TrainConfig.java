@@ -171,31 +171,7 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
             }
         }
         Options options = Options.parse(provider, opt);
-        PolicyConfig pc = PolicyConfig.defaults();
-        List<Integer> pi = pc.piLayers();
-        List<Integer> vf = pc.vfLayers();
-        if (tr.containsKey("netArch")) {
-            pi = layers("netArch", tr.get("netArch"));
-            vf = pi;
-        }
-        if (tr.containsKey("piArch")) {
-            pi = layers("piArch", tr.get("piArch"));
-        }
-        if (tr.containsKey("vfArch")) {
-            vf = layers("vfArch", tr.get("vfArch"));
-        }
-        pc = pc.withLayers(pi, vf);
-        if (tr.containsKey("activation")) {
-            pc = pc.withActivation(enumValue("activation", tr.get("activation"), PolicyConfig.Activation.class));
-        }
-        pc = pc.withOrthoInit(bool(tr, "orthoInit", pc.orthoInit())).withSharedTrunk(bool(tr, "sharedTrunk", false))
-                .withLogStdInit(dbl(tr, "logStdInit", 0.0)).withSquash(bool(tr, "squash", false));
-        if (tr.containsKey("logStdMode")) {
-            pc = pc.withLogStdMode(enumValue("logStdMode", tr.get("logStdMode"), PolicyConfig.LogStdMode.class));
-        }
-        if (tr.containsKey("dtype")) {
-            pc = pc.withDtype(enumValue("dtype", tr.get("dtype"), DType.class));
-        }
+        PolicyConfig pc = policyConfig(tr);
         boolean normalize = bool(tr, "normalize", false);
         return new TrainConfig(provider.name(), env, options, (int) lng(tr, "nEnvs", 1), lng(tr, "nTimesteps", 100_000),
                 lng(tr, "seed", 0), pc, normalize, bool(tr, "normalizeReward", normalize), lng(tr, "evalFreq", 0),
@@ -266,7 +242,40 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
         }
     }
 
-    private static boolean bool(Map<String, String> tr, String key, boolean dflt) {
+    /**
+     * @param tr trainer/policy settings (camelCase)
+     * @return the policy architecture they describe (defaults for absent keys)
+     */
+    static PolicyConfig policyConfig(Map<String, String> tr) {
+        PolicyConfig pc = PolicyConfig.defaults();
+        List<Integer> pi = pc.piLayers();
+        List<Integer> vf = pc.vfLayers();
+        if (tr.containsKey("netArch")) {
+            pi = layers("netArch", tr.get("netArch"));
+            vf = pi;
+        }
+        if (tr.containsKey("piArch")) {
+            pi = layers("piArch", tr.get("piArch"));
+        }
+        if (tr.containsKey("vfArch")) {
+            vf = layers("vfArch", tr.get("vfArch"));
+        }
+        pc = pc.withLayers(pi, vf);
+        if (tr.containsKey("activation")) {
+            pc = pc.withActivation(enumValue("activation", tr.get("activation"), PolicyConfig.Activation.class));
+        }
+        pc = pc.withOrthoInit(bool(tr, "orthoInit", pc.orthoInit())).withSharedTrunk(bool(tr, "sharedTrunk", false))
+                .withLogStdInit(dbl(tr, "logStdInit", 0.0)).withSquash(bool(tr, "squash", false));
+        if (tr.containsKey("logStdMode")) {
+            pc = pc.withLogStdMode(enumValue("logStdMode", tr.get("logStdMode"), PolicyConfig.LogStdMode.class));
+        }
+        if (tr.containsKey("dtype")) {
+            pc = pc.withDtype(enumValue("dtype", tr.get("dtype"), DType.class));
+        }
+        return pc;
+    }
+
+    static boolean bool(Map<String, String> tr, String key, boolean dflt) {
         String v = tr.get(key);
         if (v == null) {
             return dflt;
@@ -278,7 +287,7 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
         throw new IllegalArgumentException("training config: " + key + "=" + v + " is not a boolean; use true or false");
     }
 
-    private static long lng(Map<String, String> tr, String key, long dflt) {
+    static long lng(Map<String, String> tr, String key, long dflt) {
         String v = tr.get(key);
         if (v == null) {
             return dflt;

@@ -6,7 +6,6 @@ import dev.heed.rl.PolicyInference;
 import dev.heed.rl.RolloutBuffer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.io.AtomicFiles;
@@ -22,6 +21,7 @@ import dev.heed.rl.env.Envs;
 import dev.heed.rl.env.Step;
 import dev.heed.rl.env.wrappers.DiscretizeAction;
 import dev.heed.rl.env.wrappers.EpisodeRecord;
+import dev.heed.rl.env.wrappers.RunningMeanStd;
 import dev.heed.rl.spi.PolicyOptimizer;
 import dev.heed.rl.spi.PolicyOptimizerProvider;
 import dev.heed.rl.spi.RolloutSettings;
@@ -186,7 +186,7 @@ public final class Trainer implements AutoCloseable {
         return total + prev * out + out;
     }
 
-    private static Env makeEnv(TrainConfig config) {
+    static Env makeEnv(TrainConfig config) {
         Env e = Envs.make(config.env());
         return config.discretizeActions() > 0
                 ? new DiscretizeAction(e, config.discretizeActions(), DiscretizeAction.Mode.PER_DIMENSION) : e;
@@ -274,6 +274,11 @@ public final class Trainer implements AutoCloseable {
         return venv;
     }
 
+    /** @return a copy of the observation statistics when normalising, else null */
+    public RunningMeanStd observationStatistics() {
+        return norm == null ? null : norm.observationStatistics();
+    }
+
     /** @return env steps collected so far */
     public long timesteps() {
         return timesteps;
@@ -314,17 +319,27 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Runs iterations until done, writes the metrics CSV (with an output directory) and a final
-     * checkpoint to {@code outputDir/final} when {@code checkpointFreq > 0}.
+     * Runs iterations until done; with an output directory writes the metrics CSV, the trained
+     * policy ({@link SavedPolicy#FILE}, with its normalisation statistics) and, when
+     * {@code checkpointFreq > 0}, a final checkpoint to {@code outputDir/final}.
      *
      * @return the summary
      */
     public TrainSummary run() {
+        if (config.outputDir() != null) {
+            writeProvenance();
+        }
         while (iterate()) {
             // one collect → update → callbacks per pass
         }
         if (config.outputDir() != null) {
             writeMetrics();
+            try {
+                SavedPolicy.save(this, config.outputDir().resolve(SavedPolicy.FILE));
+            } catch (IOException e) {
+                throw new UncheckedIOException("run: cannot write " + config.outputDir().resolve(SavedPolicy.FILE) + ": "
+                        + e.getMessage(), e);
+            }
             if (config.checkpointFreq() > 0) {
                 saveCheckpoint(config.outputDir().resolve("final"));
             }
@@ -522,56 +537,23 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("evaluate: episodes must be >= 1, got " + episodes);
         }
         Rng seeds = evalRoot.child(timesteps);
-        Rng sampling = seeds.child(Long.MAX_VALUE);
-        Env[] envs = new Env[episodes];
-        double[][] cur = new double[episodes][];
-        for (int k = 0; k < episodes; k++) {
-            envs[k] = makeEnv(config);
-            cur[k] = envs[k].reset(seeds.nextLong());
+        return Evaluator.run(policy.inference(), () -> makeEnv(config),
+                norm != null ? norm::normalizeObservation : null, episodes, seeds, deterministic, timesteps);
+    }
+
+    private void writeProvenance() {
+        ObjectNode cfg = new ObjectMapper().createObjectNode();
+        cfg.put("algorithm", config.algorithm());
+        cfg.put("env", config.env());
+        ObjectNode settings = cfg.putObject("settings");
+        config.toMap().forEach(settings::put);
+        try {
+            Files.createDirectories(config.outputDir());
+            Provenance.capture(cfg, config.seed(), null).write(config.outputDir().resolve(Provenance.FILE_NAME));
+        } catch (IOException e) {
+            throw new UncheckedIOException("run: cannot write " + config.outputDir().resolve(Provenance.FILE_NAME) + ": "
+                    + e.getMessage(), e);
         }
-        boolean[] active = new boolean[episodes];
-        java.util.Arrays.fill(active, true);
-        double[] returns = new double[episodes];
-        int[] lengths = new int[episodes];
-        int remaining = episodes;
-        PolicyInference inf = policy.inference();
-        while (remaining > 0) {
-            double[][] batch = new double[remaining][];
-            int[] index = new int[remaining];
-            int j = 0;
-            for (int k = 0; k < episodes; k++) {
-                if (active[k]) {
-                    batch[j] = norm != null ? norm.normalizeObservation(cur[k]) : cur[k];
-                    index[j++] = k;
-                }
-            }
-            double[][] actions = inf.predict(batch, deterministic, deterministic ? null : sampling).envActions();
-            for (j = 0; j < index.length; j++) {
-                int k = index[j];
-                Step s = envs[k].step(actions[j]);
-                returns[k] += s.reward();
-                lengths[k]++;
-                if (s.done()) {
-                    active[k] = false;
-                    remaining--;
-                } else {
-                    cur[k] = s.observation();
-                }
-            }
-        }
-        for (Env e : envs) {
-            e.close();
-        }
-        double mean = 0;
-        for (double r : returns) {
-            mean += r;
-        }
-        mean /= episodes;
-        double ss = 0;
-        for (double r : returns) {
-            ss += (r - mean) * (r - mean);
-        }
-        return new EvalResult(timesteps, mean, Math.sqrt(ss / episodes), returns, lengths);
     }
 
     /** Writes {@code outputDir/metrics.csv} atomically (no-op without an output directory). */
@@ -810,7 +792,7 @@ public final class Trainer implements AutoCloseable {
                 + " Trainer.saveCheckpoint");
     }
 
-    private static TensorBlob toBlob(Tensor x) {
+    static TensorBlob toBlob(Tensor x) {
         int[] s = x.shape();
         long[] shape = new long[s.length];
         for (int i = 0; i < s.length; i++) {
@@ -828,7 +810,7 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    private static Tensor toTensor(TensorBlob b) {
+    static Tensor toTensor(TensorBlob b) {
         long[] s = b.shape();
         int[] shape = new int[s.length];
         for (int i = 0; i < s.length; i++) {
@@ -849,10 +831,5 @@ public final class Trainer implements AutoCloseable {
     @Override
     public void close() {
         venv.close();
-    }
-
-    /** @return the dtype of the policy */
-    DType dtype() {
-        return policy.dtype();
     }
 }

@@ -193,6 +193,20 @@ class DistributionsTest {
     }
 
     @Test
+    void logStdIsClampedToTheDocumentedRange() {
+        Tensor ls = Tensor.of(new double[] {5.0, -30.0, 0.5}, 3).requiresGrad(true);
+        DiagGaussian g = DiagGaussian.of(Tensor.zeros(DType.FLOAT64, 1, 3), ls);
+        assertArrayEqualsExact(new double[] {DiagGaussian.LOG_STD_MAX, DiagGaussian.LOG_STD_MIN, 0.5},
+                g.logStd().toDoubleArray());
+        g.entropy().sum().backward();
+        assertArrayEqualsExact(new double[] {0, 0, 1}, ls.grad().toDoubleArray());
+    }
+
+    private static void assertArrayEqualsExact(double[] expected, double[] actual) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, 0.0);
+    }
+
+    @Test
     void badInputsAreRejected() {
         Categorical c = Categorical.fromLogits(Tensor.zeros(DType.FLOAT64, 2, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.core.Tensor;
+import dev.heed.rl.ActorCritic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +41,12 @@ class TrainerTest {
     }
 
     private static void assertSameParameters(Trainer a, Trainer b) {
+        assertSameParameters(a, b.policy());
+    }
+
+    private static void assertSameParameters(Trainer a, ActorCritic b) {
         for (Map.Entry<String, Tensor> e : a.policy().namedParameters().entrySet()) {
-            assertArrayEquals(e.getValue().toFloatArray(), b.policy().namedParameters().get(e.getKey()).toFloatArray(),
+            assertArrayEquals(e.getValue().toFloatArray(), b.namedParameters().get(e.getKey()).toFloatArray(),
                     e.getKey());
         }
     }
@@ -57,6 +62,10 @@ class TrainerTest {
             assertEquals(withoutWall(a.metrics()), withoutWall(b.metrics()));
             assertSameParameters(a, b);
             assertTrue(a.metrics().stream().anyMatch(r -> !r.get("eval_return_mean").isNaN()));
+            try (Trainer threaded = Trainer.create(tiny("CartPole-v1", Map.of("threadedEnvs", "true")), optimizers)) {
+                threaded.run();
+                assertEquals(withoutWall(a.metrics()), withoutWall(threaded.metrics()), "threaded envs, same numbers");
+            }
         }
         try (Trainer c = Trainer.create(tiny("CartPole-v1", Map.of("seed", "43")), optimizers)) {
             c.run();
@@ -96,6 +105,7 @@ class TrainerTest {
                 assertSameParameters(whole, resumed);
             }
         }
+        assertTrue(Files.exists(dir.resolve("run").resolve("provenance.json")));
         String csv = Files.readString(dir.resolve("run").resolve(Trainer.METRICS_FILE));
         assertTrue(csv.startsWith("step,wall_seconds,iteration,episodes,return_mean,return_std,ep_len_mean,policy_loss"),
                 csv.substring(0, 120));
@@ -124,6 +134,29 @@ class TrainerTest {
             assertEquals(300, t.config().nTimesteps());
             assertEquals(t.config().nEnvs() * 5L, t.timesteps());
         }
+    }
+
+    /** The saved policy carries its normalisation statistics and acts exactly like the trained one. */
+    @Test
+    void savedPolicyRoundTrips(@TempDir Path dir) throws IOException {
+        TrainConfig c = tiny("Pendulum-v1", Map.of("normalize", "true", "outputDir", dir.toString(), "evalFreq", "0"));
+        try (Trainer t = Trainer.create(c, optimizers)) {
+            t.run();
+            SavedPolicy p = SavedPolicy.load(dir.resolve(SavedPolicy.FILE));
+            assertEquals("a2c", p.algorithm());
+            assertEquals("Pendulum-v1", p.env());
+            assertSameParameters(t, p.policy());
+            assertArrayEquals(t.observationStatistics().mean(), p.observationStatistics().mean(), 0.0);
+            double[] raw = {0.3, -0.9, 1.5};
+            double[] normalized = ((dev.heed.rl.vec.VecNormalize) t.env()).normalizeObservation(raw);
+            assertArrayEquals(t.policy().predict(normalized), p.act(raw), 0.0);
+            EvalResult r = p.evaluate(3, 11L, true);
+            assertEquals(3, r.returns().length);
+            assertEquals(200, r.lengths()[0]);
+        }
+        dev.heed.core.io.CheckpointFormatException e = assertThrows(dev.heed.core.io.CheckpointFormatException.class,
+                () -> SavedPolicy.load(dir.resolve("nothing-here.safetensors").resolveSibling("metrics.csv")));
+        assertTrue(e.getMessage().contains("metrics.csv"), e.getMessage());
     }
 
     /** A short a2c run on CartPole improves the return well beyond a random policy's (~22). */

@@ -1,0 +1,66 @@
+package dev.heed.attention.model;
+
+import dev.heed.attention.AttentionMask;
+import dev.heed.attention.spi.SimilarityFactory;
+import dev.heed.core.Rng;
+import dev.heed.core.Tensor;
+import dev.heed.core.nn.LayerNorm;
+import dev.heed.core.nn.Module;
+import dev.heed.core.nn.ModuleList;
+import dev.heed.positional.spi.PositionalScheme;
+import java.util.Objects;
+import org.apiguardian.api.API;
+
+/**
+ * A stack of {@link TransformerBlock}s over embeddings {@code [B, T, dModel]}, followed by a final
+ * LayerNorm when the blocks are pre-LN. The positional scheme's embedding hook is the caller's
+ * (the models apply it); its attention hooks run inside every block.
+ *
+ * <p>Submodules: {@code blocks.<i>}, {@code lnF} (pre-LN only).
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class TransformerEncoder extends Module {
+
+    private final ModuleList<TransformerBlock> blocks = new ModuleList<>();
+    private final boolean finalNorm;
+
+    /**
+     * @param config the stack's configuration
+     * @param similarity similarity factory (one similarity per block)
+     * @param positional the model's positional scheme, or null
+     * @param rng initial values and dropout masks
+     */
+    public TransformerEncoder(TransformerConfig config, SimilarityFactory similarity, PositionalScheme positional, Rng rng) {
+        Objects.requireNonNull(config, "config");
+        for (int i = 0; i < config.layers(); i++) {
+            blocks.add(new TransformerBlock(config, similarity, positional, i, rng));
+        }
+        registerModule("blocks", blocks);
+        finalNorm = config.preNorm();
+        if (finalNorm) {
+            registerModule("lnF", new LayerNorm(new int[] {config.dModel()}, 1e-5, true));
+        }
+    }
+
+    /** @return the blocks */
+    public ModuleList<TransformerBlock> blocks() {
+        return blocks;
+    }
+
+    /**
+     * @param x embeddings {@code [B, T, dModel]}
+     * @param mask attention mask
+     * @param caches one KV cache per block for incremental decoding, or null
+     * @return {@code [B, T, dModel]}
+     */
+    public Tensor forward(Tensor x, AttentionMask mask, dev.heed.attention.KVCache[] caches) {
+        if (caches != null && caches.length != blocks.size()) {
+            throw new IllegalArgumentException("TransformerEncoder: " + caches.length + " caches for " + blocks.size()
+                    + " blocks; create one per block");
+        }
+        for (int i = 0; i < blocks.size(); i++) {
+            x = blocks.get(i).forward(x, mask, caches == null ? null : caches[i]);
+        }
+        return finalNorm ? ((LayerNorm) submodule("lnF")).forward(x) : x;
+    }
+}
