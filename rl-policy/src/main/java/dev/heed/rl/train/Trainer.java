@@ -176,7 +176,7 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    private static double layerParams(long in, List<Integer> hidden, long out) {
+    static double layerParams(long in, List<Integer> hidden, long out) {
         double total = 0;
         double prev = in;
         for (int h : hidden) {
