@@ -97,7 +97,7 @@ class ConcurrencyStressTest {
         float[] single32 = a32.matmul(b32).toFloatArray();
         List<Integer> checked = together(t -> {
             int count = 0;
-            for (int rep = 0; rep < 6; rep++) {
+            for (int rep = 0; rep < 3; rep++) {
                 // Each thread mixes its own float64 problem with a shared float32 one.
                 double[] c = as[t].matmul(bs[t]).toDoubleArray();
                 for (int i = 0; i < c.length; i++) {
@@ -115,7 +115,7 @@ class ConcurrencyStressTest {
             }
             return count;
         });
-        assertEquals(List.of(6, 6, 6, 6), checked);
+        assertEquals(List.of(3, 3, 3, 3), checked);
     }
 
     @Test
@@ -128,7 +128,7 @@ class ConcurrencyStressTest {
                 .build();
         List<Integer> done = together(t -> {
             int n = 0;
-            for (int rep = 0; rep < 200; rep++) {
+            for (int rep = 0; rep < 50; rep++) {
                 // A fresh registry per call: same names, fresh instances, never the shared ones.
                 PluginRegistry<ScorerProvider> own = PluginRegistry.load(ScorerProvider.class);
                 assertEquals(shared.names(), own.names());
@@ -148,7 +148,7 @@ class ConcurrencyStressTest {
             }
             return n;
         });
-        assertEquals(List.of(200, 200, 200, 200), done);
+        assertEquals(List.of(50, 50, 50, 50), done);
     }
 
     @Test
@@ -156,7 +156,7 @@ class ConcurrencyStressTest {
     void gradModeAndAnomalyModeArePerThread() throws Exception {
         List<Double> grads = together(t -> {
             double sum = 0;
-            for (int rep = 0; rep < 300; rep++) {
+            for (int rep = 0; rep < 200; rep++) {
                 Tensor x = Tensor.of(new double[] {t + 1.0}, 1).requiresGrad(true);
                 if (t % 2 == 0) {
                     try (NoGrad ignored = NoGrad.enter(); Anomaly a = Anomaly.detect()) {
@@ -172,6 +172,6 @@ class ConcurrencyStressTest {
             }
             return sum;
         });
-        assertEquals(List.of(0.0, 300 * 4.0, 0.0, 300 * 8.0), grads);
+        assertEquals(List.of(0.0, 200 * 4.0, 0.0, 200 * 8.0), grads);
     }
 }
