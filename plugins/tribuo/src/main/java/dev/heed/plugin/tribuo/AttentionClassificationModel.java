@@ -35,8 +35,11 @@ import org.tribuo.provenance.ModelProvenance;
  * whose name has no such prefix is a token of its own, placed after the positioned ones in
  * feature-id order. Tokens share one embedding row wherever they occur ({@code t0=A} and
  * {@code t5=A} are the same token {@code A}); the positional scheme tells the positions apart.
- * Features unknown to the model's feature map are ignored; an example with no known feature is
- * an {@link IllegalArgumentException}, as in Tribuo's own models.
+ * A feature {@code t<k>=<token>} that is not in the model's feature map but whose token is
+ * known is used as well (so a model trained on sequences of length 6 reads {@code t9=a}); other
+ * unknown features are ignored, and an example with no usable feature is an
+ * {@link IllegalArgumentException}, as in Tribuo's own models. Sequences longer than the
+ * trainer's {@code maxLength} are an {@link IllegalArgumentException}.
  *
  * <p><b>Predictions</b> carry a score per label: the softmax of the logits (probabilities, so
  * {@link #generatesProbabilities()} is true).

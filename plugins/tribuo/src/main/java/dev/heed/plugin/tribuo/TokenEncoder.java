@@ -22,6 +22,8 @@ import org.tribuo.sequence.SequenceExample;
  * are the token vocabulary. In {@link Mode#POSITIONED} mode (whole-sequence classification) a
  * feature named {@code t<k>=<token>} is token {@code <token>} at position {@code k}; other features
  * are tokens named by their whole name, placed after the positioned ones in feature-id order. In
+ * A positioned feature that is not in the feature map but whose token is (e.g. {@code t9=a} when
+ * training only had positions 0..5) is used too, so models can run on longer sequences. In
  * {@link Mode#PER_TOKEN} mode (tagging) every feature is its own token, and the position is the
  * index of the token's {@code Example} in the {@code SequenceExample}. Several features at one
  * position are summed, each embedding scaled by the feature's value.
@@ -55,6 +57,7 @@ final class TokenEncoder {
     private final List<String> tokens;
     private final int[] rowOfFeature;
     private final int[] positionOfFeature;
+    private final Map<String, Integer> rowOfToken = new LinkedHashMap<>();
 
     private TokenEncoder(Mode mode, ImmutableFeatureMap features, List<String> tokens, int[] rowOfFeature,
                          int[] positionOfFeature) {
@@ -63,6 +66,9 @@ final class TokenEncoder {
         this.tokens = List.copyOf(tokens);
         this.rowOfFeature = rowOfFeature;
         this.positionOfFeature = positionOfFeature;
+        for (int i = 0; i < this.tokens.size(); i++) {
+            rowOfToken.put(this.tokens.get(i), i + 1);
+        }
     }
 
     /**
@@ -156,6 +162,14 @@ final class TokenEncoder {
         for (Feature f : example) {
             int id = features.getID(f.getName());
             if (id < 0) {
+                // A known token at a position never seen in training (e.g. a longer sequence).
+                Matcher m = POSITION.matcher(f.getName());
+                Integer row = m.matches() ? rowOfToken.get(m.group(2)) : null;
+                if (row != null) {
+                    used++;
+                    positioned.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ArrayList<>())
+                            .add(new float[] {row, (float) f.getValue()});
+                }
                 continue;
             }
             used++;

@@ -200,6 +200,35 @@ class TribuoPluginTest {
     }
 
     @Test
+    void copiesPredictIdentically() {
+        Model<Label> copy = classifier.copy();
+        assertSamePredictions(classifier.predict(clsTest), copy.predict(clsTest));
+        assertEquals(classifier.getProvenance(), copy.getProvenance());
+    }
+
+    @Test
+    void theInvocationCountIsRecordedInTheProvenance() {
+        MutableDataset<Label> d = small(6);
+        AttentionClassificationTrainer t = quick(1);
+        t.train(d);
+        Model<Label> second = t.train(d);
+        assertEquals("1", second.getProvenance().getTrainerProvenance().getInstanceValues()
+                .get("train-invocation-count").toString());
+    }
+
+    @Test
+    void aSequenceLongerThanMaxLengthIsAClearError() {
+        Model<Label> m = quick(1).train(small(7));   // maxLength 16
+        String[] tokens = new String[20];
+        java.util.Arrays.fill(tokens, "c");
+        tokens[0] = "a";
+        tokens[1] = "b";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.predict(SyntheticData.example(tokens, "before")));
+        assertTrue(e.getMessage().contains("20 positions") && e.getMessage().contains("maxLength = 16"), e.getMessage());
+    }
+
+    @Test
     void anExampleWithNoKnownFeatureIsAClearError() {
         Example<Label> unknown = new ArrayExample<>(new Label("before"), new String[] {"t0=zzz", "t1=qqq"},
                 new double[] {1, 1});
@@ -209,6 +238,10 @@ class TribuoPluginTest {
         Example<Label> partly = new ArrayExample<>(new Label("before"), new String[] {"t0=a", "t1=zzz", "t2=b"},
                 new double[] {1, 1, 1});
         assertEquals(2, classifier.predict(partly).getNumActiveFeatures());
+        // Known tokens at positions never seen in training (the training sequences had 6) are used.
+        Example<Label> longer = SyntheticData.example(new String[] {"c", "d", "e", "c", "d", "e", "c", "b", "a"},
+                "after");
+        assertEquals(9, classifier.predict(longer).getNumActiveFeatures());
     }
 
     @Test
