@@ -2,6 +2,7 @@ package dev.heed.plugin.tribuo;
 
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import dev.heed.core.NoGrad;
+import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -145,7 +146,7 @@ public final class AttentionClassificationModel extends Model<Label> {
 
     @Override
     protected synchronized AttentionClassificationModel copy(String newName, ModelProvenance newProvenance) {
-        AttentionNet copy = new AttentionNet(net.spec(), dev.heed.core.Rng.seeded(0));
+        AttentionNet copy = new AttentionNet(net.spec(), Rng.seeded(0));
         Map<String, Tensor> state = new LinkedHashMap<>();
         net.stateDict().forEach((k, v) -> state.put(k, v.copy()));
         copy.loadStateDict(state);

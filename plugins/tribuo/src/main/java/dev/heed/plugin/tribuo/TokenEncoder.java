@@ -216,26 +216,25 @@ final class TokenEncoder {
         float[][] weights = new float[n][];
         int used = 0;
         for (int t = 0; t < n; t++) {
-            List<int[]> ids = new ArrayList<>();
-            List<Float> values = new ArrayList<>();
-            for (Feature f : sequence.get(t)) {
+            Example<T> token = sequence.get(t);
+            int[] r = new int[token.size()];
+            float[] w = new float[token.size()];
+            int known = 0;
+            for (Feature f : token) {
                 int id = features.getID(f.getName());
                 if (id >= 0) {
-                    ids.add(new int[] {rowOfFeature[id]});
-                    values.add((float) f.getValue());
+                    r[known] = rowOfFeature[id];
+                    w[known] = (float) f.getValue();
+                    known++;
                 }
             }
-            used += ids.size();
-            if (ids.isEmpty()) {
+            used += known;
+            if (known == 0) {
                 rows[t] = new int[] {0};
                 weights[t] = new float[] {1f};
             } else {
-                rows[t] = new int[ids.size()];
-                weights[t] = new float[ids.size()];
-                for (int j = 0; j < ids.size(); j++) {
-                    rows[t][j] = ids.get(j)[0];
-                    weights[t][j] = values.get(j);
-                }
+                rows[t] = Arrays.copyOf(r, known);
+                weights[t] = Arrays.copyOf(w, known);
             }
         }
         if (used == 0) {
@@ -277,7 +276,6 @@ final class TokenEncoder {
 
     @Override
     public String toString() {
-        return "TokenEncoder[" + mode + ", " + tokens.size() + " tokens, " + Arrays.stream(rowOfFeature).max().orElse(0)
-                + " max row]";
+        return "TokenEncoder[" + mode + ", " + rowOfFeature.length + " features, " + tokens.size() + " tokens]";
     }
 }
