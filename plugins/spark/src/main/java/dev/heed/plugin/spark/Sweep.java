@@ -26,7 +26,8 @@ import org.apiguardian.api.API;
  * <p>Files under {@code spec.out()}: one run directory per (env, algo, seed) at
  * {@code <env>/<algo>/seed-<n>/} (as {@code heed rl train} writes them), {@value #AGGREGATE_CSV} and
  * {@value #AGGREGATE_MD} (final deterministic evaluation return, mean ± std over the completed seeds of each
- * (env, algo)) and {@value #RUNS_CSV} (every run's status and error). Runs whose {@code summary.json}
+ * (env, algo)), {@value #RUNS_CSV} (every run's status and error) and {@code <env>/learning-curves.png/.svg}
+ * (training return against env steps, mean ± std over seeds, one line per algorithm). Runs whose {@code summary.json}
  * exists are skipped; incomplete run directories are deleted and trained again.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
@@ -115,6 +116,7 @@ public final class Sweep {
         AtomicFiles.writeString(spec.out().resolve(AGGREGATE_CSV), csv(rows));
         AtomicFiles.writeString(spec.out().resolve(AGGREGATE_MD), markdown(spec, engine.name(), rows, results));
         AtomicFiles.writeString(spec.out().resolve(RUNS_CSV), runsCsv(results));
+        SweepPlots.write(spec, results);
         return new Report(engine.name(), results, rows, spec.out());
     }
 

@@ -115,6 +115,8 @@ class SweepTest {
         assertEquals(Math.abs(x0 - x1) / Math.sqrt(2), row.evalReturnStd(), 1e-9);
         assertTrue(Files.readString(a.resolve(Sweep.AGGREGATE_MD)).contains("| CartPole-v1 | ppo-clip | 2 |"));
         assertEquals(2, Files.readAllLines(a.resolve(Sweep.AGGREGATE_CSV)).size());
+        assertTrue(Files.size(a.resolve("CartPole-v1/learning-curves.png")) > 1000);
+        assertTrue(Files.readString(a.resolve("CartPole-v1/learning-curves.svg")).contains("<svg"));
 
         // Resume: seed 0 is complete and must be left alone; seed 1 lost its summary (an interrupted run) and
         // holds a stray file: it is redone from scratch and comes out the same.
@@ -170,6 +172,22 @@ class SweepTest {
         assertEquals(20, row.evalReturnMean(), 1e-12);
         assertEquals(10, row.evalReturnStd(), 1e-12); // sqrt((100 + 0 + 100) / 2)
         assertEquals(4, row.wallSecondsMean(), 1e-12);
+    }
+
+    @Test
+    void learningCurveIsMeanAndSampleStdAtTheStepsEveryRunLogged() throws IOException {
+        Path r0 = Files.createDirectories(tmp.resolve("r0"));
+        Path r1 = Files.createDirectories(tmp.resolve("r1"));
+        Files.writeString(r0.resolve("metrics.csv"), "step,wall_seconds,episodes,return_mean,return_std\n"
+                + "5,0.1,0,,\n10,0.2,1,1.0,0\n20,0.3,2,3.0,0\n30,0.4,3,9.0,0\n");
+        Files.writeString(r1.resolve("metrics.csv"), "step,wall_seconds,episodes,return_mean,return_std\n"
+                + "5,0.1,0,,\n10,0.2,1,3.0,0\n20,0.3,2,5.0,0\n");
+        SweepPlots.Curve c = SweepPlots.curve(List.of(r0, r1));
+        assertEquals(List.of(10.0, 20.0), java.util.Arrays.stream(c.x()).boxed().toList());
+        assertEquals(2.0, c.mean()[0], 1e-12);
+        assertEquals(4.0, c.mean()[1], 1e-12);
+        assertEquals(Math.sqrt(2), c.std()[0], 1e-12); // values 1 and 3: sqrt(((1-2)^2 + (3-2)^2) / 1)
+        assertEquals(Math.sqrt(2), c.std()[1], 1e-12);
     }
 
     @Test
