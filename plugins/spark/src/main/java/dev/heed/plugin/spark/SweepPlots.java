@@ -99,6 +99,7 @@ final class SweepPlots {
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
             chart.getStyler().setChartBackgroundColor(Color.WHITE);
             chart.getStyler().setAntiAlias(true);
+            chart.getStyler().setXAxisTickMarkSpacingHint(110); // room for labels such as 100,000
             int i = 0;
             for (String algo : spec.algos()) {
                 List<Path> dirs = new ArrayList<>();
