@@ -15,7 +15,12 @@ import picocli.CommandLine.Command;
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 @Command(
         name = "heed",
-        subcommands = dev.heed.cli.rl.RlCommand.class,
+        subcommands = {dev.heed.cli.rl.RlCommand.class, dev.heed.cli.bench.BenchCommand.class, dev.heed.cli.attn.AttnCommand.class, PluginsCommand.class, DemoCommand.class},
+        footer = {"", "Examples:",
+            "  heed demo",
+            "  heed plugins",
+            "  heed rl train --env CartPole-v1 --algo ppo-clip --out runs/ppo",
+            "  heed bench gemm --sizes 256,512,1024"},
         mixinStandardHelpOptions = true,
         versionProvider = HeedCommand.Version.class,
         description = "Attention models and policy-gradient reinforcement learning in pure Java.")

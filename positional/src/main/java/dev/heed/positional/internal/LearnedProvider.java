@@ -2,7 +2,6 @@ package dev.heed.positional.internal;
 
 import dev.heed.core.Tensor;
 import dev.heed.core.Rng;
-import dev.heed.core.nn.Embedding;
 import dev.heed.core.nn.init.Init;
 import dev.heed.core.spi.OptionSpec;
 import dev.heed.core.spi.Options;
@@ -71,12 +70,7 @@ public final class LearnedProvider implements PositionalProvider {
         @Override
         protected Tensor applyToEmbeddings(Tensor x, int offset) {
             int t = x.size(1);
-            long[] idx = new long[t];
-            for (int p = 0; p < t; p++) {
-                idx[p] = offset + p;
-            }
-            Tensor table = param("table");
-            Tensor rows = Embedding.lookup(table, Tensor.of(idx));
+            Tensor rows = param("table").narrow(0, offset, t);
             return x.add(rows.dtype() == x.dtype() ? rows : rows.to(x.dtype()));
         }
     }

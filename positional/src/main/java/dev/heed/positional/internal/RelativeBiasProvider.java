@@ -123,13 +123,13 @@ public final class RelativeBiasProvider implements PositionalProvider {
             if (table.dtype() != dtype) {
                 table = table.to(dtype);
             }
-            Tensor oh = Tables.bucketOneHot(bucket, buckets, queryOffset, queryLength, keyOffset, keyLength, dtype);
-            return table.matmul(oh).reshape(dims().heads(), queryLength, keyLength);
+            Tensor idx = Tables.buckets(bucket, queryOffset, queryLength, keyOffset, keyLength).reshape(-1);
+            return table.indexSelect(1, idx).reshape(dims().heads(), queryLength, keyLength);
         }
 
         @Override
         protected String extraRepr() {
-            return super.extraRepr() + " " + desc + (perLayer ? " per-layer" : " shared");
+            return super.extraRepr() + " " + desc + " (" + buckets + " buckets)" + (perLayer ? " per-layer" : " shared");
         }
     }
 }

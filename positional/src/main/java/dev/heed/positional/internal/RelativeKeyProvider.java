@@ -109,9 +109,11 @@ public final class RelativeKeyProvider implements PositionalProvider {
             return valueTerm;
         }
 
-        private Tensor selector(int queryOffset, int tq, int keyOffset, int tk, DType dtype) {
+        /** Bucket of every (query, key) pair, expanded to {@code [B, H, Tq, Tk]}. */
+        private Tensor index(int b, int queryOffset, int tq, int keyOffset, int tk) {
             int l = maxDistance;
-            return Tables.selector(d -> Tables.clipped(d, l), 2 * l + 1, queryOffset, tq, keyOffset, tk, dtype);
+            return Tables.buckets(d -> Tables.clipped(d, l), queryOffset, tq, keyOffset, tk)
+                    .reshape(1, 1, tq, tk).expand(b, dims().heads(), tq, tk);
         }
 
         private static Tensor as(Tensor t, DType dtype) {
@@ -120,20 +122,21 @@ public final class RelativeKeyProvider implements PositionalProvider {
 
         @Override
         protected Tensor computeScoreTerm(int layer, Tensor q, int queryOffset, int keyOffset, int keyLength) {
-            int tq = q.size(2);
             Tensor rk = as(tables(layer).key(), q.dtype());
-            Tensor qr = q.matmul(rk.mT());                                   // [B, H, Tq, K]: q_i · r_k
-            Tensor sel = selector(queryOffset, tq, keyOffset, keyLength, q.dtype()); // [Tq, K, Tk]
-            return qr.unsqueeze(3).matmul(sel).squeeze(3).div(Math.sqrt(dims().headDim()));
+            Tensor qr = q.matmul(rk.mT());                            // [B, H, Tq, 2L+1]: q_i · r_k for every k
+            Tensor idx = index(q.size(0), queryOffset, q.size(2), keyOffset, keyLength);
+            return qr.gather(3, idx).div(Math.sqrt(dims().headDim())); // [B, H, Tq, Tk]: q_i · r_{clip(j-i)}
         }
 
         @Override
         protected Tensor computeValueTerm(int layer, Tensor weights, int queryOffset, int keyOffset) {
+            int b = weights.size(0);
             int tq = weights.size(2);
-            int tk = weights.size(3);
             Tensor rv = as(tables(layer).value(), weights.dtype());
-            Tensor sel = selector(queryOffset, tq, keyOffset, tk, weights.dtype()).transpose(1, 2); // [Tq, Tk, K]
-            Tensor perBucket = weights.unsqueeze(3).matmul(sel).squeeze(3);                      // [B, H, Tq, K]
+            Tensor idx = index(b, queryOffset, tq, keyOffset, weights.size(3));
+            // weight mass per distance bucket, then a product with the value table
+            Tensor perBucket = Tensor.zeros(weights.dtype(), b, dims().heads(), tq, 2 * maxDistance + 1)
+                    .scatterAdd(3, idx, weights);
             return perBucket.matmul(rv);
         }
 

@@ -6,8 +6,7 @@ import java.util.function.IntUnaryOperator;
 import org.apiguardian.api.API;
 
 /**
- * Constant tensors the built-in schemes compose their ops from (the tensor engine has no gather or
- * slice op, so index selection is a product with a constant one-hot matrix).
+ * Constant tensors and bucket functions the built-in schemes share.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class Tables {
@@ -32,56 +31,24 @@ public final class Tables {
     }
 
     /**
-     * The one-hot selector {@code [Tq, K, Tk]} with {@code sel[i, bucket(j − i), j] = 1}, where
-     * query {@code i} is at position {@code queryOffset + i} and key {@code j} at
-     * {@code keyOffset + j}: {@code (x [.., Tq, 1, K]) @ sel} picks column {@code bucket(j − i)}
-     * of row {@code i} for every {@code j}.
+     * The bucket of every (query, key) pair, row-major {@code [Tq, Tk]}: entry {@code i * Tk + j}
+     * is {@code bucket((keyOffset + j) − (queryOffset + i))}.
      *
-     * @param bucket relative distance (key position − query position) to a bucket in {@code [0, K)}
-     * @param buckets K
+     * @param bucket relative distance (key position − query position) to a bucket index
      * @param queryOffset absolute position of the first query
      * @param tq queries
      * @param keyOffset absolute position of the first key
      * @param tk keys
-     * @param dtype dtype of the result
-     * @return {@code [Tq, K, Tk]}
+     * @return INT64 indices {@code [Tq, Tk]}
      */
-    public static Tensor selector(IntUnaryOperator bucket, int buckets, int queryOffset, int tq, int keyOffset, int tk,
-            DType dtype) {
-        double[] sel = new double[tq * buckets * tk];
+    public static Tensor buckets(IntUnaryOperator bucket, int queryOffset, int tq, int keyOffset, int tk) {
+        long[] idx = new long[tq * tk];
         for (int i = 0; i < tq; i++) {
             for (int j = 0; j < tk; j++) {
-                int b = bucket.applyAsInt((keyOffset + j) - (queryOffset + i));
-                sel[(i * buckets + b) * tk + j] = 1.0;
+                idx[i * tk + j] = bucket.applyAsInt((keyOffset + j) - (queryOffset + i));
             }
         }
-        return constant(sel, dtype, tq, buckets, tk);
-    }
-
-    /**
-     * The one-hot matrix {@code [K, Tq * Tk]} with {@code oh[bucket(j − i), i * Tk + j] = 1}:
-     * {@code (table [H, K]) @ oh} reshaped to {@code [H, Tq, Tk]} is {@code table[h, bucket(j − i)]}.
-     *
-     * @param bucket relative distance to bucket
-     * @param buckets K
-     * @param queryOffset absolute position of the first query
-     * @param tq queries
-     * @param keyOffset absolute position of the first key
-     * @param tk keys
-     * @param dtype dtype of the result
-     * @return {@code [K, Tq * Tk]}
-     */
-    public static Tensor bucketOneHot(IntUnaryOperator bucket, int buckets, int queryOffset, int tq, int keyOffset,
-            int tk, DType dtype) {
-        int n = tq * tk;
-        double[] oh = new double[buckets * n];
-        for (int i = 0; i < tq; i++) {
-            for (int j = 0; j < tk; j++) {
-                int b = bucket.applyAsInt((keyOffset + j) - (queryOffset + i));
-                oh[b * n + i * tk + j] = 1.0;
-            }
-        }
-        return constant(oh, dtype, buckets, n);
+        return Tensor.of(idx, tq, tk);
     }
 
     /**

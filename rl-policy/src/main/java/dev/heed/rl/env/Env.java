@@ -90,6 +90,29 @@ public interface Env extends AutoCloseable {
         throw new UnsupportedOperationException(id() + ".state: this env does not expose its internal state");
     }
 
+    /**
+     * Captures the env's complete mutable state (for checkpoints): restoring it into an env of the
+     * same kind and configuration continues exactly, including the random stream.
+     *
+     * @return the state
+     * @throws UnsupportedOperationException if this env cannot be snapshotted (the default)
+     */
+    default EnvSnapshot snapshot() {
+        throw new UnsupportedOperationException(id() + ".snapshot: this env does not support snapshots, so training"
+                + " with it cannot be checkpointed mid-episode; implement snapshot()/restore() or extend SimulatorEnv");
+    }
+
+    /**
+     * Restores a state captured by {@link #snapshot()}.
+     *
+     * @param snapshot as returned by {@code snapshot()} on an env of the same kind and configuration
+     * @throws UnsupportedOperationException if this env cannot be snapshotted (the default)
+     * @throws IllegalArgumentException if the snapshot does not fit this env
+     */
+    default void restore(EnvSnapshot snapshot) {
+        throw new UnsupportedOperationException(id() + ".restore: this env does not support snapshots");
+    }
+
     /** Releases resources; the default does nothing. Never throws a checked exception. */
     @Override
     default void close() {}

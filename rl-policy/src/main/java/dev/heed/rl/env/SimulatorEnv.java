@@ -119,6 +119,43 @@ public abstract class SimulatorEnv implements Env {
         return currentState();
     }
 
+    /**
+     * Saves the internal state (when started), the started / episode-over flags, the episode step
+     * count and the random generator's words.
+     */
+    @Override
+    public EnvSnapshot snapshot() {
+        EnvSnapshot s = EnvSnapshot.empty().withWords("flags", started ? 1 : 0, episodeOver ? 1 : 0, episodeSteps);
+        if (started) {
+            s = s.withReals("state", currentState());
+        }
+        if (rng != null) {
+            s = s.withWords("rng", rng.state());
+        }
+        return s;
+    }
+
+    @Override
+    public void restore(EnvSnapshot snapshot) {
+        long[] flags = snapshot.words("flags");
+        if (flags.length != 3) {
+            throw new IllegalArgumentException(id + ".restore: 'flags' must hold 3 values, got " + flags.length);
+        }
+        double[] state = flags[0] == 1 ? snapshot.reals("state") : null;
+        if (state != null && state.length != stateDim) {
+            throw new IllegalArgumentException(id + ".restore: expected a state of " + stateDim + " values "
+                    + stateLayout() + ", got " + state.length);
+        }
+        Rng restored = snapshot.contains("rng") ? Rng.restore(snapshot.words("rng")) : null;
+        if (state != null) {
+            loadState(state);
+        }
+        rng = restored;
+        started = flags[0] == 1;
+        episodeOver = flags[1] == 1;
+        episodeSteps = flags[2];
+    }
+
     @Override
     public final Step step(double[] action) {
         if (!started) {

@@ -62,6 +62,22 @@ public final class TimeLimit extends Wrapper {
     }
 
     @Override
+    public EnvSnapshot snapshot() {
+        return EnvSnapshot.empty().withWords("time_limit", elapsed, over ? 1 : 0).nest("inner", env.snapshot());
+    }
+
+    @Override
+    public void restore(EnvSnapshot snapshot) {
+        long[] t = snapshot.words("time_limit");
+        if (t.length != 2) {
+            throw new IllegalArgumentException(id() + ".restore: 'time_limit' must hold 2 values, got " + t.length);
+        }
+        env.restore(snapshot.sub("inner"));
+        elapsed = (int) t[0];
+        over = t[1] == 1;
+    }
+
+    @Override
     public Step step(double[] action) {
         if (over) {
             throw new IllegalStateException(id() + ".step: the episode ended (truncated by TimeLimit after "

@@ -79,6 +79,18 @@ public abstract class Wrapper implements Env {
         return env.state();
     }
 
+    /** Delegates to the wrapped env; wrappers with state of their own override this. */
+    @Override
+    public EnvSnapshot snapshot() {
+        return env.snapshot();
+    }
+
+    /** Delegates to the wrapped env; wrappers with state of their own override this. */
+    @Override
+    public void restore(EnvSnapshot snapshot) {
+        env.restore(snapshot);
+    }
+
     @Override
     public void close() {
         env.close();

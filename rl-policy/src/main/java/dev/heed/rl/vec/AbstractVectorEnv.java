@@ -2,6 +2,7 @@ package dev.heed.rl.vec;
 
 import dev.heed.core.Rng;
 import dev.heed.rl.env.Env;
+import dev.heed.rl.env.EnvSnapshot;
 import dev.heed.rl.env.Space;
 import dev.heed.rl.env.Step;
 import dev.heed.rl.env.wrappers.EpisodeRecord;
@@ -166,6 +167,39 @@ public abstract class AbstractVectorEnv implements VectorEnv {
         } else {
             out.observations()[i] = s.observation();
         }
+    }
+
+    @Override
+    public EnvSnapshot snapshot() {
+        EnvSnapshot s = EnvSnapshot.empty().withWords("started", started ? 1 : 0).withReals("episode_return", episodeReturn);
+        long[] len = new long[episodeLength.length];
+        for (int i = 0; i < len.length; i++) {
+            len[i] = episodeLength[i];
+        }
+        s = s.withWords("episode_length", len);
+        for (int i = 0; i < envs.length; i++) {
+            s = s.nest("env." + i, envs[i].snapshot());
+        }
+        return s;
+    }
+
+    @Override
+    public void restore(EnvSnapshot snapshot) {
+        double[] ret = snapshot.reals("episode_return");
+        long[] len = snapshot.words("episode_length");
+        if (ret.length != envs.length || len.length != envs.length) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".restore: the snapshot holds "
+                    + ret.length + " envs but this vector env has " + envs.length);
+        }
+        for (int i = 0; i < envs.length; i++) {
+            envs[i].restore(snapshot.sub("env." + i));
+        }
+        System.arraycopy(ret, 0, episodeReturn, 0, ret.length);
+        for (int i = 0; i < len.length; i++) {
+            episodeLength[i] = (int) len[i];
+        }
+        started = snapshot.words("started")[0] == 1;
+        finished.clear();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.heed.rl.vec;
 
 import dev.heed.rl.env.Box;
+import dev.heed.rl.env.EnvSnapshot;
 import dev.heed.rl.env.Space;
 import dev.heed.rl.env.wrappers.EpisodeRecord;
 import dev.heed.rl.env.wrappers.RunningMeanStd;
@@ -210,6 +211,34 @@ public final class VecNormalize implements VectorEnv {
             }
         }
         return new VecStep(obs, rew, s.terminated().clone(), s.truncated().clone(), fin);
+    }
+
+    /** Saves the wrapped envs, both statistics, the running returns and the training flag. */
+    @Override
+    public EnvSnapshot snapshot() {
+        double[][] o = obsRms.toArrays();
+        double[][] r = retRms.toArrays();
+        return EnvSnapshot.empty().withReals("obs_rms.mean", o[0]).withReals("obs_rms.var", o[1])
+                .withReals("obs_rms.count", o[2]).withReals("ret_rms.mean", r[0]).withReals("ret_rms.var", r[1])
+                .withReals("ret_rms.count", r[2]).withReals("returns", returns).withWords("training", training ? 1 : 0)
+                .nest("venv", venv.snapshot());
+    }
+
+    @Override
+    public void restore(EnvSnapshot snapshot) {
+        RunningMeanStd o = RunningMeanStd.fromArrays(new double[][] {snapshot.reals("obs_rms.mean"),
+            snapshot.reals("obs_rms.var"), snapshot.reals("obs_rms.count")});
+        RunningMeanStd r = RunningMeanStd.fromArrays(new double[][] {snapshot.reals("ret_rms.mean"),
+            snapshot.reals("ret_rms.var"), snapshot.reals("ret_rms.count")});
+        double[] ret = snapshot.reals("returns");
+        if (ret.length != returns.length) {
+            throw new IllegalArgumentException("VecNormalize.restore: the snapshot holds " + ret.length
+                    + " running returns but this vector env has " + returns.length + " envs");
+        }
+        setStatistics(o, r);
+        venv.restore(snapshot.sub("venv"));
+        System.arraycopy(ret, 0, returns, 0, ret.length);
+        training = snapshot.words("training")[0] == 1;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.heed.rl.vec;
 
+import dev.heed.rl.env.EnvSnapshot;
 import dev.heed.rl.env.Space;
 import dev.heed.rl.env.wrappers.EpisodeRecord;
 import java.util.List;
@@ -50,6 +51,29 @@ public interface VectorEnv extends AutoCloseable {
 
     /** @return the episodes finished since the previous call, ordered by step then env index */
     List<EpisodeRecord> drainEpisodes();
+
+    /**
+     * Captures the complete state of every env and of the vector env itself (per-env episode
+     * accumulators, normalisation statistics), for checkpoints. Episodes finished but not yet
+     * drained are not included: call {@link #drainEpisodes()} first.
+     *
+     * @return the state
+     * @throws UnsupportedOperationException if an env does not support snapshots
+     */
+    default EnvSnapshot snapshot() {
+        throw new UnsupportedOperationException(id() + ": this vector env does not support snapshots");
+    }
+
+    /**
+     * Restores a state captured by {@link #snapshot()} on a vector env of the same configuration.
+     *
+     * @param snapshot the state
+     * @throws UnsupportedOperationException if an env does not support snapshots
+     * @throws IllegalArgumentException if the snapshot does not fit
+     */
+    default void restore(EnvSnapshot snapshot) {
+        throw new UnsupportedOperationException(id() + ": this vector env does not support snapshots");
+    }
 
     /** Releases the envs (and threads, if any). */
     @Override

@@ -113,4 +113,17 @@ public final class NormalizeObservation extends Wrapper {
         Step s = env.step(action);
         return new Step(normalize(s.observation()), s.reward(), s.terminated(), s.truncated());
     }
+
+    /** Not supported: this wrapper's statistics are not part of a snapshot (use VecNormalize in training). */
+    @Override
+    public dev.heed.rl.env.EnvSnapshot snapshot() {
+        throw new UnsupportedOperationException(id() + ": NormalizeObservation does not support snapshots; for checkpointable"
+                + " training normalise with VecNormalize (its statistics are saved) instead");
+    }
+
+    /** Not supported, see {@link #snapshot()}. */
+    @Override
+    public void restore(dev.heed.rl.env.EnvSnapshot snapshot) {
+        throw new UnsupportedOperationException(id() + ": NormalizeObservation does not support snapshots");
+    }
 }

@@ -100,4 +100,17 @@ public final class NormalizeReward extends Wrapper {
         }
         return new Step(s.observation(), r, s.terminated(), s.truncated());
     }
+
+    /** Not supported: this wrapper's statistics are not part of a snapshot (use VecNormalize in training). */
+    @Override
+    public dev.heed.rl.env.EnvSnapshot snapshot() {
+        throw new UnsupportedOperationException(id() + ": NormalizeReward does not support snapshots; for checkpointable"
+                + " training normalise with VecNormalize (its statistics are saved) instead");
+    }
+
+    /** Not supported, see {@link #snapshot()}. */
+    @Override
+    public void restore(dev.heed.rl.env.EnvSnapshot snapshot) {
+        throw new UnsupportedOperationException(id() + ": NormalizeReward does not support snapshots");
+    }
 }

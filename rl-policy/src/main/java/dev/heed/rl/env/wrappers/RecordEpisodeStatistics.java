@@ -106,4 +106,17 @@ public final class RecordEpisodeStatistics extends Wrapper {
         pending.clear();
         return out;
     }
+
+    /** Not supported: this wrapper's statistics are not part of a snapshot (use VecNormalize in training). */
+    @Override
+    public dev.heed.rl.env.EnvSnapshot snapshot() {
+        throw new UnsupportedOperationException(id() + ": RecordEpisodeStatistics does not support snapshots; for checkpointable"
+                + " training normalise with VecNormalize (its statistics are saved) instead");
+    }
+
+    /** Not supported, see {@link #snapshot()}. */
+    @Override
+    public void restore(dev.heed.rl.env.EnvSnapshot snapshot) {
+        throw new UnsupportedOperationException(id() + ": RecordEpisodeStatistics does not support snapshots");
+    }
 }

@@ -1,0 +1,264 @@
+package dev.heed.rl.ppo.internal;
+
+import dev.heed.core.DType;
+import dev.heed.core.NoGrad;
+import dev.heed.core.Tensor;
+import dev.heed.rl.ActorCritic;
+import dev.heed.rl.PolicyConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apiguardian.api.API;
+
+/**
+ * A hand-differentiated forward/backward pass over an {@link ActorCritic}'s own parameter tensors,
+ * for the PPO update loop: matrix products go through {@link Tensor#matmul} (the tuned kernels),
+ * while bias, activation and their derivatives are fused loops over {@code float[]}, with a tanh that
+ * costs about 1 ns instead of the ~60 ns of {@link Math#tanh} (a JNI call on JDK 17).
+ *
+ * <p>Supported: FLOAT32 policies with separate actor and critic MLPs (tanh or relu), a categorical
+ * head or a diagonal Gaussian with a state-independent log σ, no squashing — SB3's {@code MlpPolicy}.
+ * {@link #supports} says whether a policy qualifies; otherwise PPO uses the autograd path.
+ *
+ * <p>Not thread-safe.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class FusedActorCritic {
+
+    private final int obsDim;
+    private final boolean tanh;
+    private final Tensor[] piW;
+    private final Tensor[] piB;
+    private final Tensor[] vfW;
+    private final Tensor[] vfB;
+    private final Tensor actW;
+    private final Tensor actB;
+    private final Tensor valW;
+    private final Tensor valB;
+    private final Tensor logStd;
+    private final int headOut;
+
+    /**
+     * @param p a policy
+     * @return whether this fast path handles it
+     */
+    public static boolean supports(ActorCritic p) {
+        PolicyConfig c = p.config();
+        return c.dtype() == DType.FLOAT32 && !c.sharedTrunk() && !c.squash()
+                && (p.isDiscrete() || c.logStdMode() == PolicyConfig.LogStdMode.PARAMETER)
+                && p.namedParameters().containsKey("action_net.weight");
+    }
+
+    /**
+     * @param p a supported policy
+     * @throws IllegalArgumentException if {@link #supports} is false
+     */
+    public FusedActorCritic(ActorCritic p) {
+        if (!supports(p)) {
+            throw new IllegalArgumentException("FusedActorCritic: policy " + p + " is not supported (needs FLOAT32,"
+                    + " separate actor/critic, no squash, state-independent log std)");
+        }
+        Map<String, Tensor> n = p.namedParameters();
+        this.obsDim = p.observationDim();
+        this.tanh = p.config().activation() == PolicyConfig.Activation.TANH;
+        List<Tensor[]> pi = layers(n, "mlp_extractor.policy_net");
+        List<Tensor[]> vf = layers(n, "mlp_extractor.value_net");
+        piW = pi.stream().map(l -> l[0]).toArray(Tensor[]::new);
+        piB = pi.stream().map(l -> l[1]).toArray(Tensor[]::new);
+        vfW = vf.stream().map(l -> l[0]).toArray(Tensor[]::new);
+        vfB = vf.stream().map(l -> l[1]).toArray(Tensor[]::new);
+        actW = n.get("action_net.weight");
+        actB = n.get("action_net.bias");
+        valW = n.get("value_net.weight");
+        valB = n.get("value_net.bias");
+        logStd = n.get("log_std");
+        headOut = actW.size(0);
+    }
+
+    private static List<Tensor[]> layers(Map<String, Tensor> n, String prefix) {
+        List<Tensor[]> out = new ArrayList<>();
+        for (int i = 0; n.containsKey(prefix + "." + (2 * i) + ".weight"); i++) {
+            out.add(new Tensor[] {n.get(prefix + "." + (2 * i) + ".weight"), n.get(prefix + "." + (2 * i) + ".bias")});
+        }
+        return out;
+    }
+
+    /** @return outputs of the action head per row (logits, or means) */
+    public int headOut() {
+        return headOut;
+    }
+
+    /** @return the log-σ parameter, or null for a categorical head */
+    public Tensor logStd() {
+        return logStd;
+    }
+
+    /** Activations of one forward pass, kept for the backward pass. */
+    public static final class Pass {
+        final int rows;
+        final float[] x;
+        final float[][] piH;
+        final float[][] vfH;
+        final Tensor[] piIn;
+        final Tensor[] vfIn;
+        /** {@code [rows × headOut]} action-head outputs. */
+        public final float[] out;
+        /** {@code [rows]} values. */
+        public final float[] values;
+
+        Pass(int rows, float[] x, float[][] piH, float[][] vfH, Tensor[] piIn, Tensor[] vfIn, float[] out,
+                float[] values) {
+            this.rows = rows;
+            this.x = x;
+            this.piH = piH;
+            this.vfH = vfH;
+            this.piIn = piIn;
+            this.vfIn = vfIn;
+            this.out = out;
+            this.values = values;
+        }
+    }
+
+    /**
+     * @param x {@code [rows × obsDim]} observations
+     * @param rows number of rows
+     * @param withCritic also compute values
+     * @return the activations
+     */
+    public Pass forward(float[] x, int rows, boolean withCritic) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            // Layer inputs are kept as tensors so the backward pass reuses them for dW = dZᵀ·H.
+            Tensor xt = Tensor.of(x, rows, obsDim);
+            float[][] piH = new float[piW.length][];
+            Tensor[] piIn = new Tensor[piW.length + 1];
+            Tensor in = xt;
+            for (int l = 0; l < piW.length; l++) {
+                piIn[l] = in;
+                piH[l] = linear(in, piW[l], piB[l], true);
+                in = Tensor.of(piH[l], rows, piW[l].size(0));
+            }
+            piIn[piW.length] = in;
+            float[] out = linear(in, actW, actB, false);
+            float[][] vfH = null;
+            Tensor[] vfIn = null;
+            float[] values = null;
+            if (withCritic) {
+                vfH = new float[vfW.length][];
+                vfIn = new Tensor[vfW.length + 1];
+                in = xt;
+                for (int l = 0; l < vfW.length; l++) {
+                    vfIn[l] = in;
+                    vfH[l] = linear(in, vfW[l], vfB[l], true);
+                    in = Tensor.of(vfH[l], rows, vfW[l].size(0));
+                }
+                vfIn[vfW.length] = in;
+                values = linear(in, valW, valB, false);
+            }
+            return new Pass(rows, x, piH, vfH, piIn, vfIn, out, values);
+        }
+    }
+
+    private float[] linear(Tensor x, Tensor w, Tensor b, boolean activate) {
+        int rows = x.size(0);
+        int out = w.size(0);
+        float[] z = x.matmul(w.mT()).toFloatArray();
+        float[] bias = b.toFloatArray();
+        for (int r = 0; r < rows; r++) {
+            int o = r * out;
+            for (int j = 0; j < out; j++) {
+                z[o + j] += bias[j];
+            }
+        }
+        if (activate) {
+            if (tanh) {
+                tanhInPlace(z);
+            } else {
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = Math.max(0f, z[i]);
+                }
+            }
+        }
+        return z;
+    }
+
+    /**
+     * tanh via the continued fraction {@code y/(1 + y²/(3 + y²/(5 + …)))} at {@code y = x/8}, then three
+     * doublings {@code tanh 2y = 2 tanh y / (1 + tanh² y)}; inputs clamped to ±9 (tanh 9 = 1 − 3e-8).
+     * Maximum relative error about 3e-7 against {@link Math#tanh}; the loop vectorises.
+     *
+     * @param z values, replaced by their tanh
+     */
+    static void tanhInPlace(float[] z) {
+        for (int i = 0; i < z.length; i++) {
+            float v = Math.max(-9f, Math.min(9f, z[i]));
+            float y = v * 0.125f;
+            float y2 = y * y;
+            float t = y / (1f + y2 / (3f + y2 / (5f + y2 / (7f + y2 / (9f + y2 / 11f)))));
+            t = 2f * t / (1f + t * t);
+            t = 2f * t / (1f + t * t);
+            t = 2f * t / (1f + t * t);
+            z[i] = t;
+        }
+    }
+
+    /**
+     * Back-propagates {@code dOut} (loss gradient w.r.t. the action-head outputs), {@code dValues} and
+     * {@code dLogStd} and stores the parameter gradients with {@link Tensor#setGrad}.
+     *
+     * @param p the forward pass
+     * @param dOut {@code [rows × headOut]}
+     * @param dValues {@code [rows]}, or null when the pass has no critic
+     * @param dLogStd {@code [d]}, or null for a categorical head
+     */
+    public void backward(Pass p, float[] dOut, float[] dValues, float[] dLogStd) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            backwardChain(p.rows, p.x, p.piH, p.piIn, piW, piB, actW, actB, dOut);
+            if (dValues != null) {
+                backwardChain(p.rows, p.x, p.vfH, p.vfIn, vfW, vfB, valW, valB, dValues);
+            }
+            if (logStd != null) {
+                logStd.setGrad(Tensor.of(dLogStd, dLogStd.length));
+            }
+        }
+    }
+
+    private void backwardChain(int rows, float[] x, float[][] hs, Tensor[] ins, Tensor[] ws, Tensor[] bs, Tensor headW,
+            Tensor headB, float[] dHead) {
+        int L = ws.length;
+        float[] dz = dHead;
+        Tensor wOut = headW;
+        Tensor bOut = headB;
+        for (int l = L; l >= 0; l--) {
+            float[] hIn = l == 0 ? x : hs[l - 1];
+            int out = wOut.size(0);
+            Tensor dzT = Tensor.of(dz, rows, out);
+            wOut.setGrad(dzT.mT().matmul(ins[l]));
+            float[] db = new float[out];
+            for (int r = 0; r < rows; r++) {
+                int o = r * out;
+                for (int j = 0; j < out; j++) {
+                    db[j] += dz[o + j];
+                }
+            }
+            bOut.setGrad(Tensor.of(db, out));
+            if (l == 0) {
+                break;
+            }
+            float[] dh = dzT.matmul(wOut).toFloatArray();
+            if (tanh) {
+                for (int i = 0; i < dh.length; i++) {
+                    dh[i] *= 1f - hIn[i] * hIn[i];
+                }
+            } else {
+                for (int i = 0; i < dh.length; i++) {
+                    if (hIn[i] <= 0f) {
+                        dh[i] = 0f;
+                    }
+                }
+            }
+            dz = dh;
+            wOut = ws[l - 1];
+            bOut = bs[l - 1];
+        }
+    }
+}
