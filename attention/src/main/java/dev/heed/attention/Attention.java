@@ -1,6 +1,7 @@
 package dev.heed.attention;
 
 import dev.heed.attention.internal.ChunkedAttention;
+import dev.heed.attention.internal.FastSoftmax;
 import dev.heed.attention.spi.Similarity;
 import dev.heed.core.Autograd;
 import dev.heed.core.CustomOp;
@@ -109,7 +110,7 @@ public final class Attention {
         if (add != null) {
             scores = scores.add(add);
         }
-        Tensor w = scores.softmax(-1);
+        Tensor w = FastSoftmax.apply(scores);
         Tensor wd = dropout > 0 ? Functional.dropout(w, dropout, rng) : w;
         Tensor out = wd.matmul(v);
         if (valueTerm) {

@@ -88,6 +88,15 @@ final class Engine {
         }
 
         Tensor[] results = inputs == null ? null : new Tensor[inputs.length];
+        boolean anomaly = Anomaly.checksBackward();
+        if (anomaly) {
+            for (int i = 0; i < outputs.length; i++) {
+                if (gradOutputs != null && gradOutputs[i] != null) {
+                    Anomaly.checkSeed(caller, i, gradOutputs[i]);
+                }
+            }
+        }
+        boolean previousSuspend = Anomaly.suspendForward();
         boolean previous = GradMode.set(createGraph);
         try {
             for (int i = order.size() - 1; i >= 0; i--) {
@@ -107,6 +116,9 @@ final class Engine {
                 }
                 n.checkVersions(caller);
                 Tensor[] gs = n.fn.apply(g);
+                if (anomaly) {
+                    Anomaly.checkBackward(n, g, gs);
+                }
                 Tensor[] ins = n.inputs;
                 for (int j = 0; j < ins.length; j++) {
                     Tensor in = ins[j];
@@ -127,6 +139,9 @@ final class Engine {
                 for (var e : acc.entrySet()) {
                     if (e.getKey() instanceof Tensor) {
                         accumulateLeaf((Tensor) e.getKey(), e.getValue(), createGraph);
+                        if (anomaly) {
+                            Anomaly.checkAccumulated((Tensor) e.getKey(), ((Tensor) e.getKey()).grad);
+                        }
                     }
                 }
             } else {
@@ -141,6 +156,7 @@ final class Engine {
             }
         } finally {
             GradMode.set(previous);
+            Anomaly.restoreForward(previousSuspend);
         }
         if (!retainGraph) {
             for (Node n : order) {

@@ -25,6 +25,8 @@ final class Node {
     private int[][] versionRefs;
     private int[] versions;
     private int[][] shapes;
+    /** Where the op was created, captured only in {@link Anomaly} mode; null otherwise. */
+    StackTraceElement[] origin;
 
     Node(String op, Tensor[] inputs, Backward fn, Tensor out) {
         this.op = op;

@@ -722,6 +722,7 @@ public final class Tensor {
     static Tensor record(Tensor out, String op, Node.Backward fn, Tensor... inputs) {
         out.requiresGrad = true;
         out.gradFn = new Node(op, inputs, fn, out);
+        Anomaly.onRecord(out.gradFn, out);
         return out;
     }
 

@@ -159,7 +159,7 @@ public final class ChunkedAttention {
                 parts[c] = Tensor.zeros(b, h, r, dv);
                 continue;
             }
-            Tensor p = scores(qs.narrow(2, q0, r), k.narrow(2, 0, end), tq, tk, q0, r, end).softmax(-1);
+            Tensor p = FastSoftmax.rows(scores(qs.narrow(2, q0, r), k.narrow(2, 0, end), tq, tk, q0, r, end));
             parts[c] = p.matmul(v.narrow(2, 0, end));
         }
         return chunks == 1 ? parts[0].contiguous() : Tensor.concat(2, parts);
@@ -189,7 +189,7 @@ public final class ChunkedAttention {
             Tensor qc = qs.narrow(2, q0, r);
             Tensor kc = k.narrow(2, 0, end);
             Tensor vc = v.narrow(2, 0, end);
-            Tensor p = scores(qc, kc, tq, tk, q0, r, end).softmax(-1);
+            Tensor p = FastSoftmax.rows(scores(qc, kc, tq, tk, q0, r, end));
             Tensor doc = dO.narrow(2, q0, r);
             accumulate(dvAcc, p.mT().matmul(doc), bh, tk, end, dv);
             Tensor delta = doc.mul(out.narrow(2, q0, r)).sum(-1, true);

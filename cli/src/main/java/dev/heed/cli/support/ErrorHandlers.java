@@ -1,6 +1,8 @@
 package dev.heed.cli.support;
 
+import dev.heed.core.NonFiniteException;
 import dev.heed.core.io.CheckpointFormatException;
+import dev.heed.core.plugin.PluginConflictException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -25,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <p>Exit codes: {@value #EXIT_USAGE} for command-line mistakes (unknown option, bad option value,
  * missing argument), {@value #EXIT_BAD_INPUT} for bad input discovered while running (a
  * {@link UserInputException}, a damaged checkpoint, a missing or unreadable file, an invalid
- * setting), {@value #EXIT_INTERNAL} for anything else, which is a Heed bug.
+ * setting, a plugin name claimed twice, a run that diverged to NaN/Inf), {@value #EXIT_INTERNAL}
+ * for anything else, which is a Heed bug.
  *
  * <p>Stateless and thread-safe.
  */
@@ -155,6 +158,10 @@ public final class ErrorHandlers {
                     + " — check the path, free disk space and permissions", EXIT_BAD_INPUT);
         }
         if (t instanceof IllegalArgumentException) {
+            return new Described(firstLine(t.getMessage()), EXIT_BAD_INPUT);
+        }
+        if (t instanceof NonFiniteException || t instanceof PluginConflictException) {
+            // A diverged run or two plugins claiming one name: the user's setup, not a Heed bug.
             return new Described(firstLine(t.getMessage()), EXIT_BAD_INPUT);
         }
         return new Described("internal error: " + t.getClass().getSimpleName()

@@ -1,7 +1,9 @@
 package dev.heed.core.checkpoint;
 
+import dev.heed.core.NonFiniteException;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.core.internal.FiniteScan;
 import dev.heed.core.internal.TensorInternals;
 import dev.heed.core.io.CheckpointFormatException;
 import dev.heed.core.io.Provenance;
@@ -34,7 +36,8 @@ import org.apiguardian.api.API;
  * Rng envRng = ck.rng("env");
  * }</pre>
  *
- * <p>Writes are atomic ({@link dev.heed.core.io.AtomicFiles}). Reading validates the whole file
+ * <p>Writes are atomic ({@link dev.heed.core.io.AtomicFiles}) and refuse NaN or infinite module
+ * and optimizer tensors unless {@link #allowNonFinite()} is called. Reading validates the whole file
  * first and throws {@link CheckpointFormatException} on any format problem; loading into a module
  * and optimizer changes nothing unless everything fits. Builders are not thread-safe.
  */
@@ -54,6 +57,7 @@ public final class Checkpoint {
     private Optimizer optimizer;
     private final Map<String, Rng> rngs = new LinkedHashMap<>();
     private final Map<String, String> metadata = new TreeMap<>();
+    private boolean allowNonFinite;
 
     private Checkpoint(Module module) {
         this.module = Objects.requireNonNull(module, "Checkpoint: module");
@@ -146,15 +150,51 @@ public final class Checkpoint {
     }
 
     /**
+     * Lets {@link #save} write NaN and infinite values (e.g. to keep a diverged run for inspection
+     * under another file name). By default saving refuses them, so a diverged run never overwrites
+     * the last good checkpoint.
+     *
+     * @return this
+     */
+    public Checkpoint allowNonFinite() {
+        this.allowNonFinite = true;
+        return this;
+    }
+
+    /**
      * Writes the checkpoint atomically.
      *
      * @param file the target file; its directory must exist
+     * @throws NonFiniteException if a module or optimizer tensor holds NaN or infinity and
+     *     {@link #allowNonFinite()} was not called; nothing is written then
      * @throws IOException if writing fails (the previous file is then intact)
      */
     public void save(Path file) throws IOException {
+        if (!allowNonFinite) {
+            refuseNonFinite(file, "", module.stateDict());
+            if (optimizer != null) {
+                refuseNonFinite(file, OPTIMIZER_PREFIX, optimizer.stateDict());
+            }
+        }
         Map<String, String> meta = new TreeMap<>(metadata);
         meta.put(FORMAT_KEY, FORMAT);
         SafeTensors.write(file, blobs(), meta);
+    }
+
+    private static void refuseNonFinite(Path file, String prefix, Map<String, Tensor> state) {
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            FiniteScan.Result r = FiniteScan.scan(e.getValue());
+            if (!r.allFinite()) {
+                String name = prefix + e.getKey();
+                throw new NonFiniteException(NonFiniteException.Phase.CHECKPOINT, name, "Checkpoint.save(" + file
+                        + "): tensor '" + name + "' " + java.util.Arrays.toString(e.getValue().shape()) + " holds "
+                        + FiniteScan.describe(e.getValue(), r) + "; refusing to write non-finite weights, so the"
+                        + " previous checkpoint stays intact. Training has diverged: resume from the last good"
+                        + " checkpoint with a lower learning rate or gradient clipping (TrainingGuard stops a run"
+                        + " before this happens). To keep the diverged state for inspection anyway, call"
+                        + " allowNonFinite() and save it under another name.");
+            }
+        }
     }
 
     /**

@@ -141,6 +141,41 @@ public final class AtomicFiles {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Deletes temporary files that writers of {@code target} left behind when they were killed
+     * mid-write ({@code .<name>.<unique>.heed-tmp} in the target's directory). Call it when resuming
+     * a run, before writing {@code target} again, so that crashes do not make them pile up. Only
+     * call it when no other live process may be writing {@code target}: it would delete that
+     * writer's file and make its write fail (never corrupt the target).
+     *
+     * @param target the file whose leftovers to delete; need not exist; not null
+     * @return how many temporary files were deleted
+     * @throws IOException if the directory cannot be listed or a file cannot be deleted
+     */
+    public static int deleteTemporaries(Path target) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Path fileName = absolute.getFileName();
+        if (dir == null || fileName == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = "." + fileName + ".";
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX)
+                        && n.length() > prefix.length() + TEMP_SUFFIX.length()
+                        && n.substring(prefix.length(), n.length() - TEMP_SUFFIX.length()).matches("[0-9a-f]+")
+                        && Files.deleteIfExists(p)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
     private static void move(Path tmp, Path target) throws IOException {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

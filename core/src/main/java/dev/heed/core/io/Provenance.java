@@ -269,6 +269,12 @@ public record Provenance(
             kernel = backend.textValue();
         }
         JsonNode config = root.get("config");
+        String overflow = config == null ? null : nonFiniteNumber(config);
+        if (overflow != null) {
+            // JSON has no infinity: such a number cannot be written back, so the config would change.
+            throw new CheckpointFormatException(sourceName, null, "provenance field 'config' holds a number"
+                    + " beyond the double range at " + overflow + "; write it as a string or a smaller number");
+        }
         return new Provenance(
                 text(root, "heed_version", sourceName),
                 created,
@@ -288,6 +294,29 @@ public record Provenance(
                     + (v == null ? "missing" : v.toString()) + "; expected a string");
         }
         return v.textValue();
+    }
+
+    /** @return the path (e.g. {@code config.lr[0]}) of the first number that parsed to infinity, or null */
+    private static String nonFiniteNumber(JsonNode config) {
+        java.util.ArrayDeque<Map.Entry<String, JsonNode>> todo = new java.util.ArrayDeque<>();
+        todo.push(Map.entry("config", config));
+        while (!todo.isEmpty()) {
+            Map.Entry<String, JsonNode> e = todo.pop();
+            JsonNode n = e.getValue();
+            if (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue())) {
+                return e.getKey();
+            }
+            if (n.isObject()) {
+                for (Map.Entry<String, JsonNode> f : n.properties()) {
+                    todo.push(Map.entry(e.getKey() + "." + f.getKey(), f.getValue()));
+                }
+            } else if (n.isArray()) {
+                for (int i = 0; i < n.size(); i++) {
+                    todo.push(Map.entry(e.getKey() + "[" + i + "]", n.get(i)));
+                }
+            }
+        }
+        return null;
     }
 
     private static String property(String key) {

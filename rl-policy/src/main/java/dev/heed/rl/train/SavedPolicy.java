@@ -114,7 +114,18 @@ public final class SavedPolicy {
                     + "' metadata; this is not a policy written by SavedPolicy.save (a training checkpoint is resumed"
                     + " with Trainer.resume)");
         }
-        ObjectNode node = (ObjectNode) new ObjectMapper().readTree(json);
+        com.fasterxml.jackson.databind.JsonNode parsed;
+        try {
+            parsed = new ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CheckpointFormatException(file.toString(), null, "'" + META + "' metadata is not well-formed JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw new CheckpointFormatException(file.toString(), null, "'" + META
+                    + "' metadata must be a JSON object; this is not a policy written by SavedPolicy.save");
+        }
+        ObjectNode node = (ObjectNode) parsed;
         if (!FORMAT.equals(node.path("format").asText())) {
             throw new CheckpointFormatException(file.toString(), null, "unknown format '" + node.path("format").asText()
                     + "', expected " + FORMAT);
@@ -122,28 +133,56 @@ public final class SavedPolicy {
         Map<String, String> settings = new LinkedHashMap<>();
         node.path("settings").properties().forEach(e -> settings.put(e.getKey(), e.getValue().asText()));
         String env = node.path("env").asText();
-        PolicyConfig pc = TrainConfig.policyConfig(settings);
-        int bins = (int) TrainConfig.lng(settings, "discretizeActions", 0);
-        Env probe = makeEnv(env, bins);
-        ActorCritic policy = ActorCritic.create(probe.observationSpace(), probe.actionSpace(), pc, Rng.seeded(0));
-        probe.close();
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        RunningMeanStd stats = null;
-        for (Map.Entry<String, TensorBlob> e : content.tensors().entrySet()) {
-            if (e.getKey().startsWith("policy.")) {
-                params.put(e.getKey().substring(7), Trainer.toTensor(e.getValue()));
-            }
-        }
-        if (content.tensors().containsKey("obs_rms.mean")) {
-            stats = RunningMeanStd.fromArrays(new double[][] {content.tensors().get("obs_rms.mean").toDoubles(),
-                content.tensors().get("obs_rms.var").toDoubles(), content.tensors().get("obs_rms.count").toDoubles()});
-        }
+        // Everything below is built from values read from the file: a value that does not fit (an unknown
+        // env, a bad setting, parameters or statistics of the wrong shape or dtype) is a format error.
         try {
+            PolicyConfig pc = TrainConfig.policyConfig(settings);
+            int bins = (int) TrainConfig.lng(settings, "discretizeActions", 0);
+            Env probe = makeEnv(env, bins);
+            long obs = probe.observationSpace().flatDim();
+            long act = probe.actionSpace().flatDim();
+            double planned = Trainer.layerParams(obs, pc.piLayers(), act) + Trainer.layerParams(obs, pc.vfLayers(), 1);
+            long stored = 0;
+            for (Map.Entry<String, TensorBlob> e : content.tensors().entrySet()) {
+                if (e.getKey().startsWith("policy.")) {
+                    stored += e.getValue().byteLength() / Math.max(1, e.getValue().dtype().byteSize());
+                }
+            }
+            // The recorded architecture decides how much is allocated; it must match the parameters
+            // actually stored (up to the small log-std and shared-trunk differences), so a damaged
+            // setting cannot make loading allocate more than the file holds.
+            if (planned > 2.0 * stored + 4096) {
+                probe.close();
+                throw new IllegalArgumentException("the recorded architecture needs about " + (long) planned
+                        + " parameters but the file stores " + stored);
+            }
+            ActorCritic policy = ActorCritic.create(probe.observationSpace(), probe.actionSpace(), pc, Rng.seeded(0));
+            probe.close();
+            Map<String, Tensor> params = new LinkedHashMap<>();
+            RunningMeanStd stats = null;
+            for (Map.Entry<String, TensorBlob> e : content.tensors().entrySet()) {
+                if (e.getKey().startsWith("policy.")) {
+                    params.put(e.getKey().substring(7), Trainer.toTensor(e.getValue()));
+                }
+            }
+            if (content.tensors().containsKey("obs_rms.mean")) {
+                stats = RunningMeanStd.fromArrays(new double[][] {reals(content, "obs_rms.mean"),
+                    reals(content, "obs_rms.var"), reals(content, "obs_rms.count")});
+            }
             policy.loadParameters(params);
+            return new SavedPolicy(node.path("algorithm").asText(), env, settings, policy, stats);
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(file.toString(), null, e.getMessage(), e);
         }
-        return new SavedPolicy(node.path("algorithm").asText(), env, settings, policy, stats);
+    }
+
+    private static double[] reals(SafeTensorsContent content, String name) {
+        TensorBlob b = content.tensors().get(name);
+        if (b == null || b.dtype() != dev.heed.core.io.SafeDType.F64) {
+            throw new IllegalArgumentException("observation statistics '" + name + "' must be an F64 tensor, got "
+                    + (b == null ? "none" : b.dtype().toString()));
+        }
+        return b.toDoubles();
     }
 
     private static Env makeEnv(String env, int bins) {

@@ -26,6 +26,7 @@ import dev.heed.rl.spi.PolicyOptimizer;
 import dev.heed.rl.spi.PolicyOptimizerProvider;
 import dev.heed.rl.spi.RolloutSettings;
 import dev.heed.rl.spi.TrainingProgress;
+import dev.heed.core.optim.TrainingGuard;
 import dev.heed.rl.vec.SyncVectorEnv;
 import dev.heed.rl.vec.ThreadedVectorEnv;
 import dev.heed.rl.vec.VecNormalize;
@@ -113,6 +114,7 @@ public final class Trainer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         PolicyOptimizer opt = provider.create(Options.of(provider, config.optimizerOptions().asMap()));
         RolloutSettings rs = opt.rolloutSettings();
+        checkFitsInMemory(config, rs);
         this.nEnvs = config.nEnvs();
         VectorEnv base = config.threadedEnvs() ? new ThreadedVectorEnv(nEnvs, i -> makeEnv(config))
                 : new SyncVectorEnv(nEnvs, i -> makeEnv(config));
@@ -135,8 +137,8 @@ public final class Trainer implements AutoCloseable {
             java.util.Arrays.fill(episodeStarts, true);
         } else {
             Map<String, TensorBlob> t = checkpoint.tensors();
-            this.actionRng = Rng.restore(blob(t, "rng.action").toLongs());
-            this.optimizerRng = Rng.restore(blob(t, "rng.optimizer").toLongs());
+            this.actionRng = Rng.restore(longs(t, "rng.action", 7));
+            this.optimizerRng = Rng.restore(longs(t, "rng.optimizer", 7));
             opt.attach(policy, optimizerRng);
             restoreState(checkpoint);
         }
@@ -149,6 +151,39 @@ public final class Trainer implements AutoCloseable {
         if (config.checkpointFreq() > 0) {
             callbacks.add(TrainingCallback.checkpointEvery(config.checkpointFreq(), config.outputDir().resolve("checkpoints")));
         }
+    }
+
+    /**
+     * Fails fast, before anything large is allocated, when the configuration (typed by hand or read
+     * from a checkpoint) cannot fit in the heap: policy parameters with gradients and optimizer state,
+     * and the rollout buffer.
+     */
+    private static void checkFitsInMemory(TrainConfig config, RolloutSettings rs) {
+        Env probe = makeEnv(config);
+        long obs = probe.observationSpace().flatDim();
+        long act = probe.actionSpace().flatDim();
+        probe.close();
+        double params = layerParams(obs, config.policy().piLayers(), act) + layerParams(obs, config.policy().vfLayers(), 1);
+        double buffer = (double) rs.nSteps() * config.nEnvs() * (obs + act + 8);
+        double envs = (double) config.nEnvs() * (obs + 64);
+        double bytes = 8 * (6 * params + 2 * buffer + 4 * envs);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "Trainer: this configuration needs"
+                    + " about %.0f MB (%.0f policy parameters, a rollout buffer of nSteps * nEnvs = %d * %d steps) but"
+                    + " the Java heap is at most %d MB; reduce netArch, nSteps or nEnvs, or raise -Xmx",
+                    bytes / 1e6, params, rs.nSteps(), config.nEnvs(), heap / 1_000_000));
+        }
+    }
+
+    static double layerParams(long in, List<Integer> hidden, long out) {
+        double total = 0;
+        double prev = in;
+        for (int h : hidden) {
+            total += prev * h + h;
+            prev = h;
+        }
+        return total + prev * out + out;
     }
 
     static Env makeEnv(TrainConfig config) {
@@ -187,7 +222,19 @@ public final class Trainer implements AutoCloseable {
             throw new dev.heed.core.io.CheckpointFormatException(checkpointDir.resolve(CHECKPOINT_FILE).toString(), null,
                     "no '" + META_CONFIG + "' metadata; this is not a Heed training checkpoint");
         }
-        ObjectNode node = (ObjectNode) new ObjectMapper().readTree(json);
+        String file = checkpointDir.resolve(CHECKPOINT_FILE).toString();
+        com.fasterxml.jackson.databind.JsonNode parsed;
+        try {
+            parsed = new ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new dev.heed.core.io.CheckpointFormatException(file, null, "'" + META_CONFIG
+                    + "' metadata is not well-formed JSON: " + e.getOriginalMessage(), e);
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw new dev.heed.core.io.CheckpointFormatException(file, null, "'" + META_CONFIG
+                    + "' metadata must be a JSON object; this is not a Heed training checkpoint");
+        }
+        ObjectNode node = (ObjectNode) parsed;
         if (!FORMAT.equals(node.path("format").asText())) {
             throw new dev.heed.core.io.CheckpointFormatException(checkpointDir.resolve(CHECKPOINT_FILE).toString(), null,
                     "unknown format '" + node.path("format").asText() + "', expected " + FORMAT);
@@ -197,6 +244,13 @@ public final class Trainer implements AutoCloseable {
         TrainConfig.merge(values, overrides);
         PolicyOptimizerProvider provider = optimizers.provider(node.path("algorithm").asText());
         TrainConfig cfg = TrainConfig.resolve(provider, node.path("env").asText(), values);
+        // Checked before any env or buffer is allocated: the file holds one episode-start flag per env,
+        // so a damaged or hostile nEnvs cannot make resume allocate more than the file justifies.
+        long[] starts = longs(content.tensors(), "trainer.episode_starts", 1);
+        if (starts.length != cfg.nEnvs()) {
+            throw new IllegalArgumentException("resume: the checkpoint holds observations for " + starts.length
+                    + " envs but the configuration has nEnvs = " + cfg.nEnvs() + "; do not change nEnvs on resume");
+        }
         return new Trainer(cfg, provider, content);
     }
 
@@ -324,6 +378,7 @@ public final class Trainer implements AutoCloseable {
         iteration++;
         Map<String, Double> stats = optimizer.update(buffer.batch(),
                 new TrainingProgress(timesteps, config.nTimesteps(), iteration));
+        guard(stats);
         startRow(stats);
         if (iteration % logInterval == 0 || timesteps >= config.nTimesteps()) {
             logRow();
@@ -540,6 +595,20 @@ public final class Trainer implements AutoCloseable {
         return b.toString();
     }
 
+    /**
+     * Stops training with a {@link dev.heed.core.NonFiniteException} as soon as a loss or a policy
+     * parameter is NaN or infinite, before anything is logged as a good row or saved, so the last
+     * checkpoint stays the last good one. Other statistics (e.g. explained variance) may be NaN.
+     */
+    private void guard(Map<String, Double> stats) {
+        for (Map.Entry<String, Double> e : stats.entrySet()) {
+            if (e.getKey().contains("loss") && e.getValue() != null) {
+                TrainingGuard.checkValue(timesteps, e.getKey(), e.getValue());
+            }
+        }
+        TrainingGuard.checkParameters(timesteps, policy.namedParameters());
+    }
+
     // ----------------------------------------------------------------------------------------------
     // Checkpoints
     // ----------------------------------------------------------------------------------------------
@@ -633,17 +702,27 @@ public final class Trainer implements AutoCloseable {
             } else if (name.startsWith("env.")) {
                 if (e.getValue().dtype() == SafeDType.F64) {
                     envReals.put(name.substring(4), e.getValue().toDoubles());
-                } else {
+                } else if (e.getValue().dtype() == SafeDType.I64) {
                     envWords.put(name.substring(4), e.getValue().toLongs());
+                } else {
+                    throw damaged(name, "F64 or I64", e.getValue());
                 }
             }
         }
         policy.loadParameters(params);
         optimizer.loadStateDict(optState);
-        venv.restore(EnvSnapshot.of(envReals, envWords));
+        try {
+            venv.restore(EnvSnapshot.of(envReals, envWords));
+        } catch (IndexOutOfBoundsException | IllegalStateException | NegativeArraySizeException e) {
+            // Env states are restored by each env from arrays it wrote itself; arrays of the wrong
+            // length or kind mean the file was damaged or made by something else.
+            throw new IllegalArgumentException("resume: the env state in the checkpoint does not fit "
+                    + config.env() + " x " + nEnvs + " (" + e.getMessage() + "); the checkpoint is damaged or was"
+                    + " not written by Trainer.saveCheckpoint", e);
+        }
         int obsDim = policy.observationDim();
-        double[] flatObs = blob(t, "trainer.obs").toDoubles();
-        long[] starts = blob(t, "trainer.episode_starts").toLongs();
+        double[] flatObs = doubles(t, "trainer.obs", 0);
+        long[] starts = longs(t, "trainer.episode_starts", 0);
         if (flatObs.length != nEnvs * obsDim || starts.length != nEnvs) {
             throw new IllegalArgumentException("resume: the checkpoint holds observations for " + starts.length
                     + " envs but the configuration has nEnvs = " + nEnvs + "; do not change nEnvs on resume");
@@ -654,23 +733,23 @@ public final class Trainer implements AutoCloseable {
             System.arraycopy(flatObs, i * obsDim, obs[i], 0, obsDim);
             episodeStarts[i] = starts[i] == 1;
         }
-        long[] c = blob(t, "trainer.counters").toLongs();
+        long[] c = longs(t, "trainer.counters", 3);
         timesteps = c[0];
         iteration = c[1];
         episodes = c[2];
-        wallBefore = blob(t, "trainer.wall_seconds").toDoubles()[0];
-        double[] rec = blob(t, "trainer.recent_episodes").toDoubles();
+        wallBefore = doubles(t, "trainer.wall_seconds", 1)[0];
+        double[] rec = doubles(t, "trainer.recent_episodes", 0);
         for (int k = 0; k + 1 < rec.length; k += 2) {
             recent.addLast(new double[] {rec[k], rec[k + 1]});
         }
-        double[] le = blob(t, "trainer.last_eval").toDoubles();
+        double[] le = doubles(t, "trainer.last_eval", 3);
         if (le[2] >= 0) {
             lastEval = new EvalResult((long) le[2], le[0], le[1], new double[0], new int[0]);
         }
         String colText = content.metadata().getOrDefault(META_COLUMNS, "");
         if (!colText.isEmpty()) {
             columns = new ArrayList<>(List.of(colText.split(",")));
-            double[] m = blob(t, "trainer.metrics").toDoubles();
+            double[] m = doubles(t, "trainer.metrics", 0);
             int nc = columns.size();
             for (int r = 0; r < m.length / nc; r++) {
                 Map<String, Double> row = new LinkedHashMap<>();
@@ -689,6 +768,28 @@ public final class Trainer implements AutoCloseable {
                     + "'; it was not written by Trainer.saveCheckpoint");
         }
         return b;
+    }
+
+    private static long[] longs(Map<String, TensorBlob> t, String name, int minLength) {
+        TensorBlob b = blob(t, name);
+        if (b.dtype() != SafeDType.I64 || b.toLongs().length < minLength) {
+            throw damaged(name, "I64 with at least " + minLength + " elements", b);
+        }
+        return b.toLongs();
+    }
+
+    private static double[] doubles(Map<String, TensorBlob> t, String name, int minLength) {
+        TensorBlob b = blob(t, name);
+        if (b.dtype() != SafeDType.F64 || b.toDoubles().length < minLength) {
+            throw damaged(name, "F64 with at least " + minLength + " elements", b);
+        }
+        return b.toDoubles();
+    }
+
+    private static IllegalArgumentException damaged(String name, String expected, TensorBlob b) {
+        return new IllegalArgumentException("resume: tensor '" + name + "' must be " + expected + ", got " + b.dtype()
+                + " " + java.util.Arrays.toString(b.shape()) + "; the checkpoint is damaged or was not written by"
+                + " Trainer.saveCheckpoint");
     }
 
     static TensorBlob toBlob(Tensor x) {

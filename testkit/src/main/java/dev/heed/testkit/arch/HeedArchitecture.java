@@ -194,13 +194,31 @@ public final class HeedArchitecture {
             .allowEmptyShould(true);
 
     /**
+     * Classes of the Tribuo bridge ({@code dev.heed.plugin.tribuo..}) that inherit
+     * {@code Serializable} from a Tribuo superclass (Tribuo's {@code Model} and
+     * {@code SequenceModel} are {@code Serializable}) and refuse it by declaring
+     * {@code writeReplace} (which throws {@code NotSerializableException}).
+     */
+    private static final DescribedPredicate<JavaClass> TRIBUO_SUBCLASS_REFUSING_SERIALIZATION =
+            DescribedPredicate.describe("Tribuo subclasses in dev.heed.plugin.tribuo.. that declare writeReplace",
+                    c -> (c.getPackageName().equals("dev.heed.plugin.tribuo")
+                                    || c.getPackageName().startsWith("dev.heed.plugin.tribuo."))
+                            && c.getAllRawSuperclasses().stream().anyMatch(s -> (s.getPackageName().equals("org.tribuo")
+                                            || s.getPackageName().startsWith("org.tribuo."))
+                                    && s.isAssignableTo(Serializable.class))
+                            && c.tryGetMethod("writeReplace").isPresent());
+
+    /**
      * No Heed type is {@code java.io.Serializable}. Throwables and enums are exempt: the JDK makes
-     * them serializable and Heed never serializes them.
+     * them serializable and Heed never serializes them. So are classes of {@code heed-plugin-tribuo}
+     * that extend a serializable Tribuo type (they cannot drop the interface) and refuse
+     * serialization with a {@code writeReplace} method.
      */
     public static final ArchRule NO_SERIALIZABLE = noClasses()
             .that().resideInAPackage("dev.heed..")
             .and().areNotEnums()
             .and().areNotAssignableTo(Throwable.class)
+            .and(DescribedPredicate.not(TRIBUO_SUBCLASS_REFUSING_SERIALIZATION))
             .should().beAssignableTo(Serializable.class)
             .because("Heed never uses Java serialization: weights are safetensors, metadata is JSON")
             .allowEmptyShould(true);

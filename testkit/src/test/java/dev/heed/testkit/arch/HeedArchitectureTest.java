@@ -17,6 +17,9 @@ import dev.heed.core.internal.fixture.violations.CoreInternalType;
 import dev.heed.plugin.demo.fixture.violations.GoodProvider;
 import dev.heed.plugin.demo.fixture.violations.PluginUsesInternal;
 import dev.heed.plugin.demo.fixture.violations.PluginUsesTestkit;
+import dev.heed.plugin.tribuo.fixture.violations.AcceptingTribuoModel;
+import dev.heed.plugin.tribuo.fixture.violations.OwnSerializable;
+import dev.heed.plugin.tribuo.fixture.violations.RefusingTribuoModel;
 import dev.heed.positional.fixture.violations.PositionalUsesAttention;
 import dev.heed.rl.fixture.violations.PolicyUsesPositional;
 import dev.heed.rl.fixture.violations.PolicyUsesPpo;
@@ -34,6 +37,7 @@ import dev.heed.testkit.fixture.violations.cycle.a.CycleA;
 import dev.heed.testkit.fixture.violations.cycle.b.CycleB;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tribuo.FakeSerializableModel;
 
 /** Each rule reports its planted violation, and names the offending class in the report. */
 class HeedArchitectureTest {
@@ -91,6 +95,11 @@ class HeedArchitectureTest {
         assertReports(HeedArchitecture.NO_JAVA_UTIL_LOGGING, UsesJul.class);
         assertReports(HeedArchitecture.NO_GENERIC_EXCEPTIONS, ThrowsGeneric.class);
         assertReports(HeedArchitecture.NO_SERIALIZABLE, SerializableType.class);
+        // The Tribuo bridge's exemption: only Tribuo subclasses that refuse serialization.
+        assertReports(HeedArchitecture.NO_SERIALIZABLE, AcceptingTribuoModel.class, FakeSerializableModel.class);
+        assertReports(HeedArchitecture.NO_SERIALIZABLE, OwnSerializable.class);
+        assertFalse(evaluate(HeedArchitecture.NO_SERIALIZABLE, RefusingTribuoModel.class, FakeSerializableModel.class)
+                .hasViolation());
         assertReports(HeedArchitecture.PUBLIC_TYPES_ANNOTATED_WITH_API, MissingApiAnnotation.class);
         assertReports(HeedArchitecture.NO_MUTABLE_STATIC_FIELDS, MutableStatic.class);
         assertReports(HeedArchitecture.TRIBUO_ONLY_IN_TRIBUO_PLUGIN, UsesTribuo.class);

@@ -44,16 +44,30 @@ public final class KernelBackends {
      * @throws IllegalStateException if {@code "vector"} is asked for but cannot be loaded
      */
     public static Kernels create(String name, int threads) {
+        return create(name, threads, KernelPool.PARALLEL_FLOPS);
+    }
+
+    /**
+     * Creates a backend by name with a chosen threshold for using more than one thread.
+     *
+     * @param name {@code "plain"} or {@code "vector"}
+     * @param threads the most threads one call may use, at least 1
+     * @param parallelFlops products (or batches) below this many flops run on the calling thread
+     * @return a new backend
+     * @throws IllegalArgumentException for an unknown name, {@code threads < 1} or {@code parallelFlops < 0}
+     * @throws IllegalStateException if {@code "vector"} is asked for but cannot be loaded
+     */
+    public static Kernels create(String name, int threads, long parallelFlops) {
         switch (name) {
             case "plain":
-                return new PlainKernels(threads);
+                return new PlainKernels(threads, parallelFlops);
             case "vector":
                 if (!vectorModulePresent()) {
                     throw new IllegalStateException("kernels: the vector backend needs the JVM option "
                             + "--add-modules jdk.incubator.vector, which this JVM was started without");
                 }
                 try {
-                    return loadVector(threads);
+                    return loadVector(threads, parallelFlops);
                 } catch (LinkageError | ReflectiveOperationException e) {
                     throw new IllegalStateException("kernels: the vector backend failed to load: " + e, e);
                 }
@@ -90,7 +104,7 @@ public final class KernelBackends {
             return new PlainKernels(threads);
         }
         try {
-            return loadVector(threads);
+            return loadVector(threads, KernelPool.PARALLEL_FLOPS);
         } catch (LinkageError | ReflectiveOperationException e) {
             LOG.log(System.Logger.Level.WARNING, "Heed runs slower: the Vector API kernels failed to load ("
                     + e + "), so plain-Java kernels are used");
@@ -98,10 +112,10 @@ public final class KernelBackends {
         }
     }
 
-    private static Kernels loadVector(int threads) throws ReflectiveOperationException {
+    private static Kernels loadVector(int threads, long parallelFlops) throws ReflectiveOperationException {
         Class<?> cls = Class.forName(VECTOR_CLASS, true, KernelBackends.class.getClassLoader());
         try {
-            return (Kernels) cls.getConstructor(int.class).newInstance(threads);
+            return (Kernels) cls.getConstructor(int.class, long.class).newInstance(threads, parallelFlops);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof LinkageError) {

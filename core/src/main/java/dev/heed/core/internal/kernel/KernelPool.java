@@ -35,11 +35,18 @@ public final class KernelPool {
 
     /**
      * @return the default number of kernel threads: {@code heed.threads} when set to a positive
-     *     integer, else the number of available processors
-     * @throws IllegalArgumentException if {@code heed.threads} is set but is not a positive integer
+     *     integer, else the number of available processors (an invalid {@code heed.threads} is
+     *     logged as a warning and ignored, so a typo never stops the kernels from loading)
      */
     public static int defaultThreads() {
-        return parseThreads(System.getProperty(THREADS_PROPERTY), Runtime.getRuntime().availableProcessors());
+        int processors = Runtime.getRuntime().availableProcessors();
+        try {
+            return parseThreads(System.getProperty(THREADS_PROPERTY), processors);
+        } catch (IllegalArgumentException e) {
+            System.getLogger("dev.heed.core.kernels").log(System.Logger.Level.WARNING,
+                    e.getMessage() + "; using " + processors + " threads");
+            return Math.max(1, processors);
+        }
     }
 
     static int parseThreads(String value, int fallback) {

@@ -20,6 +20,9 @@ public interface Kernels {
     /** @return a short name for logs and benchmark reports, e.g. {@code "vector-512"} */
     String name();
 
+    /** @return the most threads one call may use (1 means every call runs on the calling thread) */
+    int threads();
+
     /**
      * {@code C = alpha * op(A) * op(B) + beta * C} in float32, with {@code op(A)} of shape
      * {@code m x k} and {@code op(B)} of shape {@code k x n}. When {@code beta == 0} the old

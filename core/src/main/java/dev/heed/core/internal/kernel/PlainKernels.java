@@ -13,6 +13,7 @@ import org.apiguardian.api.API;
 public final class PlainKernels implements Kernels {
 
     private final int threads;
+    private final long parallelFlops;
 
     /** Creates the fallback backend using {@link KernelPool#defaultThreads()} threads. */
     public PlainKernels() {
@@ -26,10 +27,26 @@ public final class PlainKernels implements Kernels {
      * @throws IllegalArgumentException if {@code threads < 1}
      */
     public PlainKernels(int threads) {
+        this(threads, KernelPool.PARALLEL_FLOPS);
+    }
+
+    /**
+     * Creates the fallback backend with a chosen threshold for using more than one thread (tests
+     * use a low one to exercise the parallel paths on small data).
+     *
+     * @param threads the most threads one call may use, at least 1
+     * @param parallelFlops products (or batches) below this many flops run on the calling thread
+     * @throws IllegalArgumentException if {@code threads < 1} or {@code parallelFlops < 0}
+     */
+    public PlainKernels(int threads, long parallelFlops) {
         if (threads < 1) {
             throw new IllegalArgumentException("plain kernels: threads = " + threads + ", expected at least 1");
         }
+        if (parallelFlops < 0) {
+            throw new IllegalArgumentException("plain kernels: parallelFlops = " + parallelFlops + ", expected >= 0");
+        }
         this.threads = threads;
+        this.parallelFlops = parallelFlops;
     }
 
     @Override
@@ -37,7 +54,7 @@ public final class PlainKernels implements Kernels {
         return "plain-java";
     }
 
-    /** @return the most threads one call may use */
+    @Override
     public int threads() {
         return threads;
     }
@@ -53,7 +70,7 @@ public final class PlainKernels implements Kernels {
         if (m == 0 || n == 0) {
             return;
         }
-        int tasks = tasksFor(m, n, k, threads);
+        int tasks = tasksFor(m, n, k, threads, parallelFlops);
         if (tasks == 1) {
             sgemmRows(transA, transB, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
@@ -72,7 +89,7 @@ public final class PlainKernels implements Kernels {
         if (batch == 0 || m == 0 || n == 0) {
             return;
         }
-        int tasks = batchTasks(m, n, k, batch, strideC, threads);
+        int tasks = batchTasks(m, n, k, batch, strideC, threads, parallelFlops);
         if (tasks == 1) {
             for (int i = 0; i < batch; i++) {
                 sgemm(transA, transB, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
@@ -152,7 +169,7 @@ public final class PlainKernels implements Kernels {
         if (m == 0 || n == 0) {
             return;
         }
-        int tasks = tasksFor(m, n, k, threads);
+        int tasks = tasksFor(m, n, k, threads, parallelFlops);
         if (tasks == 1) {
             dgemmRows(transA, transB, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
@@ -171,7 +188,7 @@ public final class PlainKernels implements Kernels {
         if (batch == 0 || m == 0 || n == 0) {
             return;
         }
-        int tasks = batchTasks(m, n, k, batch, strideC, threads);
+        int tasks = batchTasks(m, n, k, batch, strideC, threads, parallelFlops);
         if (tasks == 1) {
             for (int i = 0; i < batch; i++) {
                 dgemm(transA, transB, m, n, k, alpha, a, aOff + (int) (i * strideA), lda,
@@ -243,17 +260,17 @@ public final class PlainKernels implements Kernels {
     // ---- splitting ------------------------------------------------------------------------
 
     /** @return how many pieces to split one m x n x k product into */
-    static int tasksFor(int m, int n, int k, int threads) {
-        if (threads <= 1 || 2.0 * m * n * k < KernelPool.PARALLEL_FLOPS || m < 2 * threads) {
+    static int tasksFor(int m, int n, int k, int threads, long parallelFlops) {
+        if (threads <= 1 || 2.0 * m * n * k < parallelFlops || m < 2 * threads) {
             return 1;
         }
         return threads;
     }
 
     /** @return how many pieces to split a batch into (1 means: loop, letting each product split) */
-    static int batchTasks(int m, int n, int k, int batch, long strideC, int threads) {
-        if (threads <= 1 || batch < 2 || strideC == 0 || 2.0 * m * n * k >= KernelPool.PARALLEL_FLOPS
-                || 2.0 * m * n * k * batch < KernelPool.PARALLEL_FLOPS) {
+    static int batchTasks(int m, int n, int k, int batch, long strideC, int threads, long parallelFlops) {
+        if (threads <= 1 || batch < 2 || strideC == 0 || 2.0 * m * n * k >= parallelFlops
+                || 2.0 * m * n * k * batch < parallelFlops) {
             return 1;
         }
         return Math.min(threads, batch);

@@ -117,6 +117,36 @@ class ElementwiseTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("backends")
+    void transcendentalsStayAccurateOnceCompiled(String backend) {
+        // The JIT replaces the Vector API's lane-by-lane fallback with vectorised math routines only
+        // after the loop is hot, so call it often enough to reach that code before checking.
+        Kernels kern = KernelBackends.create(backend, 1);
+        Rng rng = Rng.seeded(4);
+        double[] x = sample(rng, 256, 20);
+        float[] xf = f32(x);
+        float[] of = new float[256];
+        double[] od = new double[256];
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.LOG}) {
+            double[] in = x.clone();
+            if (op == UnaryOp.LOG) {
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = Math.abs(in[i]) + 1e-3;
+                }
+            }
+            float[] inF = f32(in);
+            for (int rep = 0; rep < 3000; rep++) {
+                kern.unary(op, inF, 0, of, 0, 256);
+                kern.unary(op, in, 0, od, 0, 256);
+            }
+            for (int i = 0; i < 256; i++) {
+                checkUlps(backend, op, inF[i], ref(op, inF[i]), of[i], Math.ulp((float) ref(op, inF[i])));
+                checkUlps(backend, op, in[i], ref(op, in[i]), od[i], Math.ulp(ref(op, in[i])));
+            }
+        }
+    }
+
     private static double ref(UnaryOp op, double x) {
         switch (op) {
             case NEG: return -x;
@@ -193,10 +223,12 @@ class ElementwiseTest {
                 }
             }
         }
-        // Summing many ones in float32 lanes would stall at 2^24; float64 accumulation does not.
-        float[] ones = new float[(1 << 24) + 64];
-        java.util.Arrays.fill(ones, 1f);
-        assertEquals(ones.length, kern.sum(ones, 0, ones.length), 0.0);
+        // 1e8 + 1 == 1e8 in float32, so float32 accumulators would lose the ones; float64 does not.
+        float[] big = new float[1002];
+        java.util.Arrays.fill(big, 1f);
+        big[0] = 1e8f;
+        big[1001] = -1e8f;
+        assertEquals(1000.0, kern.sum(big, 0, big.length), 0.0, backend + " sum accumulates in float64");
     }
 
     @ParameterizedTest

@@ -164,7 +164,8 @@ class GemmTest {
         Rng rng = Rng.seeded(202);
         // k beyond one 256-deep chunk, m beyond one 128-row block and over the direct-B limit,
         // n with ragged last panels for 16- and 32-wide panels.
-        int[][] shapes = {{131, 45, 300}, {70, 97, 257}, {9, 130, 40}, {64, 64, 32}, {200, 33, 513}};
+        // n = 350 takes the packed-A path of both float widths.
+        int[][] shapes = {{131, 45, 300}, {70, 97, 257}, {9, 130, 40}, {64, 64, 32}, {200, 33, 513}, {127, 350, 270}};
         int idx = 0;
         for (int[] s : shapes) {
             for (boolean tA : new boolean[] {false, true}) {
@@ -172,6 +173,24 @@ class GemmTest {
                     idx++;
                     runCase(backend, 1, rng, tA, tB, s[0], s[1], s[2], idx % 2 == 0 ? 1 : -1.25,
                             idx % 3 == 0 ? 0 : 0.5, idx % 2 == 1);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void narrowProductsOfPolicyAndValueHeads(String backend) {
+        Rng rng = Rng.seeded(606);
+        // Few columns: action heads, value heads and their weight gradients (A transposed).
+        int[][] shapes = {{64, 1, 64}, {64, 4, 64}, {100, 3, 37}, {40, 8, 300}, {33, 2, 17}};
+        int idx = 0;
+        for (int[] s : shapes) {
+            for (boolean tA : new boolean[] {false, true}) {
+                for (boolean tB : new boolean[] {false, true}) {
+                    idx++;
+                    runCase(backend, 1, rng, tA, tB, s[0], s[1], s[2], idx % 2 == 0 ? 1 : 0.5,
+                            idx % 3 == 0 ? 0 : -1, idx % 2 == 1);
                 }
             }
         }
@@ -217,16 +236,16 @@ class GemmTest {
     void batchedWithBroadcastOperands(String backend) {
         Rng rng = Rng.seeded(404);
         for (int threads : new int[] {1, 2}) {
-            // Attention-like shapes: enough total work to be split over the batch.
-            checkBatched(backend, threads, rng, 64, 64, 32, 40, false, true, false, false, 0.0);
+            // Attention-like shapes; the low threshold makes 2 threads split these batches.
+            checkBatched(backend, threads, rng, 64, 64, 32, 12, false, true, false, false, 0.0);
             checkBatched(backend, threads, rng, 17, 9, 5, 7, true, false, true, false, 0.5);
-            checkBatched(backend, threads, rng, 64, 32, 64, 40, false, false, false, true, 1.0);
+            checkBatched(backend, threads, rng, 64, 32, 64, 9, false, false, false, true, 1.0);
         }
     }
 
     private static void checkBatched(String backend, int threads, Rng rng, int m, int n, int k, int batch,
                                      boolean tA, boolean tB, boolean broadcastA, boolean broadcastB, double beta) {
-        Kernels kern = KernelBackends.create(backend, threads);
+        Kernels kern = KernelBackends.create(backend, threads, 300_000);
         int aSize = m * k;
         int bSize = k * n;
         int cSize = m * n;
@@ -292,9 +311,9 @@ class GemmTest {
     @MethodSource("backends")
     void resultsAreBitIdenticalForEveryThreadCount(String backend) {
         Rng rng = Rng.seeded(505);
-        int m = 301;
-        int n = 263;
-        int k = 290;
+        int m = 131;
+        int n = 333;
+        int k = 150;
         float[] a = new float[m * k];
         float[] b = new float[n * k];
         double[] ad = new double[m * k];
@@ -307,23 +326,36 @@ class GemmTest {
             b[i] = (float) rng.nextGaussian();
             bd[i] = rng.nextGaussian();
         }
+        // Single products above this threshold are cut over threads; the small batched products
+        // below it are spread over threads by batch.
+        long threshold = 2L * 29 * 26 * 29 + 1;
         float[] c1 = null;
         double[] d1 = null;
         float[] bc1 = null;
+        float[] nt1 = null;
+        float[] nn1 = null;
         for (int threads = 1; threads <= 3; threads++) {
-            Kernels kern = KernelBackends.create(backend, threads);
+            Kernels kern = KernelBackends.create(backend, threads, threshold);
             float[] c = new float[m * n];
             double[] d = new double[m * n];
             kern.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n);
             kern.dgemm(true, false, m, n, k, 1, ad, 0, m, bd, 0, n, 0, d, 0, n);
-            // 40 products of 29 x 26 x 29 from the same data: split over the batch.
-            float[] bc = new float[40 * 29 * 26];
-            kern.sgemmBatched(false, false, 29, 26, 29, 1f, a, 0, 29, 29 * 29, b, 0, 26, 26 * 29, 0f, bc, 0, 26, 29 * 26, 40);
+            float[] bc = new float[20 * 29 * 26];
+            kern.sgemmBatched(false, false, 29, 26, 29, 1f, a, 0, 29, 29 * 29, b, 0, 26, 26 * 29, 0f, bc, 0, 26, 29 * 26, 20);
+            // Narrow products (3 columns) whose rows are cut over threads, A transposed or not.
+            float[] nt = new float[131 * 3];
+            kern.sgemm(true, false, 131, 3, 150, 1f, a, 0, 131, b, 0, 3, 0f, nt, 0, 3);
+            float[] nn = new float[131 * 3];
+            kern.sgemm(false, true, 131, 3, 150, 1f, a, 0, 150, b, 0, 150, 0f, nn, 0, 3);
             if (threads == 1) {
                 c1 = c;
                 d1 = d;
                 bc1 = bc;
+                nt1 = nt;
+                nn1 = nn;
             } else {
+                assertArrayEquals(nt1, nt, backend + " narrow A^T product with " + threads + " threads");
+                assertArrayEquals(nn1, nn, backend + " narrow product with " + threads + " threads");
                 assertArrayEquals(c1, c, backend + " sgemm with " + threads + " threads");
                 assertArrayEquals(d1, d, backend + " dgemm with " + threads + " threads");
                 assertArrayEquals(bc1, bc, backend + " sgemmBatched with " + threads + " threads");
@@ -358,5 +390,6 @@ class GemmTest {
         assertTrue(e.getMessage().contains("'plain' or 'vector'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KernelBackends.create("plain", 0));
         assertThrows(IllegalArgumentException.class, () -> KernelBackends.create("vector", 0));
+        assertThrows(IllegalArgumentException.class, () -> KernelBackends.create("vector", 1, -1));
     }
 }
