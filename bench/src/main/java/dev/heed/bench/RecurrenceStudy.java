@@ -64,7 +64,7 @@ public final class RecurrenceStudy {
                 case "2" -> recall(out, md, seeds);
                 case "3" -> local(out, md, seeds);
                 case "4" -> charLm(out, md, Path.of(args.length > 3 ? args[3] : "../shared/data/tinyshakespeare.txt"),
-                        args.length > 4 ? Double.parseDouble(args[4]) : 120);
+                        args.length > 4 ? Double.parseDouble(args[4]) : 300);
                 default -> throw new IllegalArgumentException("RecurrenceStudy: unknown part '" + p + "'; expected 1, 2, 3 or 4");
             }
             Files.writeString(out.resolve("results.md"), md.toString(), StandardCharsets.UTF_8);
