@@ -1,5 +1,6 @@
 package dev.heed.cli.rl;
 
+import dev.heed.core.Suggestions;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heed.cli.support.CsvTable;
 import dev.heed.cli.support.GracefulStop;
@@ -361,33 +362,8 @@ public final class RlRuns {
     }
 
     static String closest(String name, java.util.Collection<String> known) {
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(name.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
-            if (d < bestD) {
-                bestD = d;
-                best = k;
-            }
-        }
-        return best != null && bestD <= Math.max(2, name.length() / 3) ? " (did you mean " + best + "?)" : "";
+        return Suggestions.closest(name, known).map(b -> " (did you mean " + b + "?)").orElse("");
     }
 
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
+
 }

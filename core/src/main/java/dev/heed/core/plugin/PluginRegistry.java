@@ -1,6 +1,6 @@
 package dev.heed.core.plugin;
 
-import dev.heed.core.internal.text.Suggestions;
+import dev.heed.core.Suggestions;
 import dev.heed.core.spi.OptionSpec;
 import dev.heed.core.spi.PluginProvider;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.heed.core.internal.text.Suggestions;
+import dev.heed.core.Suggestions;
 import dev.heed.core.spi.InvalidOptionException;
 import dev.heed.core.spi.OptionSpec;
 import dev.heed.core.spi.Options;

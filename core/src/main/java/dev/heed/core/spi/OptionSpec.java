@@ -1,6 +1,6 @@
 package dev.heed.core.spi;
 
-import dev.heed.core.internal.text.Suggestions;
+import dev.heed.core.Suggestions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,11 +1,10 @@
 package dev.heed.rl.env;
 
-import dev.heed.rl.env.TimeLimit;
+import dev.heed.core.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
@@ -93,34 +92,8 @@ public final class Envs {
         if (id == null) {
             return "";
         }
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String k : REGISTRY.keySet()) {
-            int d = distance(id.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
-            if (d < bestD) {
-                bestD = d;
-                best = k;
-            }
-        }
-        return bestD <= Math.max(3, id.length() / 2) ? "; did you mean " + best + "?" : "";
+        return Suggestions.closest(id, REGISTRY.keySet()).map(b -> "; did you mean " + b + "?").orElse("");
     }
 
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
+
 }

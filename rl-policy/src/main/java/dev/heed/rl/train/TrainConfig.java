@@ -1,5 +1,6 @@
 package dev.heed.rl.train;
 
+import dev.heed.core.Suggestions;
 import dev.heed.rl.PolicyConfig;
 import dev.heed.core.DType;
 import dev.heed.core.spi.OptionSpec;
@@ -181,36 +182,10 @@ public record TrainConfig(String algorithm, String env, Options optimizerOptions
     }
 
     private static String closest(String key, Set<String> known) {
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
-            if (d < bestD) {
-                bestD = d;
-                best = k;
-            }
-        }
-        return best != null && bestD <= Math.max(2, key.length() / 3) ? "; did you mean '" + best + "'?" : "";
+        return Suggestions.didYouMean(key, known);
     }
 
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
+
 
     private static List<Integer> layers(String key, String v) {
         List<Integer> out = new ArrayList<>();

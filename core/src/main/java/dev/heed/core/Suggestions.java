@@ -1,4 +1,4 @@
-package dev.heed.core.internal.text;
+package dev.heed.core;
 
 import java.util.Collection;
 import java.util.Optional;
@@ -7,9 +7,10 @@ import org.apiguardian.api.API;
 /**
  * "Did you mean" support for error messages: Levenshtein distance and the closest candidate.
  *
- * <p>Stateless and thread-safe. Not part of Heed's API: other modules must not use it.
+ * <p>Public so that every module's errors suggest names the same way (plugins, options, env ids,
+ * spec keys). Stateless and thread-safe.
  */
-@API(status = API.Status.INTERNAL, since = "0.1")
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class Suggestions {
 
     private Suggestions() {}

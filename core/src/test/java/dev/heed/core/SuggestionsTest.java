@@ -1,4 +1,4 @@
-package dev.heed.core.internal.text;
+package dev.heed.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
