@@ -235,6 +235,9 @@ public final class RunDirectory {
         JsonNode m;
         try {
             m = READER.readTree(Files.readString(marker));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CheckpointFormatException(marker.toString(), null, "run marker is not valid UTF-8 text; "
+                    + "expected a small JSON object", e);
         } catch (JsonProcessingException e) {
             throw new CheckpointFormatException(marker.toString(), null, "run marker is not well-formed JSON: "
                     + e.getOriginalMessage(), e);
