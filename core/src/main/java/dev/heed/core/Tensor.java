@@ -2019,6 +2019,50 @@ public final class Tensor {
     }
 
     /**
+     * The gradient of {@link #scaledMaskedSoftmax} with respect to its scores, given its output
+     * {@code weights} and the gradient {@code grad} of the output: per row
+     * {@code scale · y ⊙ (g − Σ y ⊙ g)} (masked entries, whose weight is 0, get 0). For custom ops
+     * that recompute attention weights in their backward pass. Not recorded for autograd; FLOAT32
+     * runs on the vectorised kernels.
+     *
+     * @param weights the softmax output {@code [..., Tq, Tk]}; not null
+     * @param grad the gradient of the output, same shape and dtype; not null
+     * @param scale the factor given to the forward pass, positive and finite
+     * @return the gradient of the scores, same shape
+     * @throws IllegalArgumentException if the shapes or dtypes differ, or for a bad scale
+     */
+    public static Tensor scaledMaskedSoftmaxBackward(Tensor weights, Tensor grad, double scale) {
+        final String op = "scaledMaskedSoftmaxBackward";
+        if (weights == null || grad == null) {
+            throw new IllegalArgumentException(op + ": weights and grad must not be null");
+        }
+        weights.requireFloating(op);
+        if (weights.dtype != grad.dtype || !Arrays.equals(weights.shape, grad.shape)) {
+            throw new IllegalArgumentException(op + ": weights " + weights.dtype + Arrays.toString(weights.shape)
+                    + " and grad " + grad.dtype + Arrays.toString(grad.shape) + " differ; pass the gradient of the weights");
+        }
+        if (!(scale > 0) || Double.isInfinite(scale) || !((float) scale > 0) || Float.isInfinite((float) scale)) {
+            throw new IllegalArgumentException(op + ": scale = " + scale + ", expected a positive finite factor");
+        }
+        if (weights.shape.length == 0) {
+            throw new IllegalArgumentException(op + ": weights are a scalar; expected rank >= 1");
+        }
+        if (weights.dtype != DType.FLOAT32) {
+            try (NoGrad ignored = NoGrad.enter()) {
+                Tensor gy = grad.mul(weights);
+                return gy.sub(weights.mul(gy.sum(-1, true))).mul(scale);
+            }
+        }
+        int n = weights.shape[weights.shape.length - 1];
+        Tensor y = weights.dense();
+        Tensor g = grad.dense();
+        Tensor dx = empty(DType.FLOAT32, weights.shape);
+        int rows = n == 0 ? 0 : y.numel / n;
+        Loops.K.softmaxRowsBackward(y.f, y.offset, g.f, g.offset, dx.f, 0, rows, n, (float) scale);
+        return dx;
+    }
+
+    /**
      * Last-axis softmax backward in one pass: {@code y (g - sum(g y))}, or for log-softmax
      * {@code g - exp(y) sum(g)} with fully masked rows zeroed.
      */

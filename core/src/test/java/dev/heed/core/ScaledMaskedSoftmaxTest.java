@@ -133,6 +133,32 @@ class ScaledMaskedSoftmaxTest {
     }
 
     @Test
+    void explicitBackwardMatchesTheDefinition() {
+        double[] s = data(7);
+        double[] g = data(8);
+        double[] y = reference(s, 1.0, true, 1);
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor yt = Tensor.of(y, B, TQ, TK).to(dt);
+            Tensor gt = Tensor.of(g, B, TQ, TK).to(dt);
+            double[] got = Tensor.scaledMaskedSoftmaxBackward(yt, gt, 0.25).to(DType.FLOAT64).toDoubleArray();
+            for (int r = 0; r < B * TQ; r++) {
+                double dot = 0;
+                for (int j = 0; j < TK; j++) {
+                    dot += y[r * TK + j] * g[r * TK + j];
+                }
+                for (int j = 0; j < TK; j++) {
+                    double w = 0.25 * y[r * TK + j] * (g[r * TK + j] - dot);
+                    assertEquals(w, got[r * TK + j], 2e-6, dt + " r=" + r + " j=" + j);
+                }
+            }
+        }
+        Tensor a = Tensor.zeros(2, 3);
+        assertThrows(IllegalArgumentException.class, () -> Tensor.scaledMaskedSoftmaxBackward(a, Tensor.zeros(3, 2), 1));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.scaledMaskedSoftmaxBackward(a, a, -1));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.scaledMaskedSoftmaxBackward(null, a, 1));
+    }
+
+    @Test
     void rejectsBadInput() {
         Tensor x = Tensor.zeros(2, 3);
         assertThrows(IllegalArgumentException.class, () -> Tensor.scaledMaskedSoftmax(null, 1, false, 0));

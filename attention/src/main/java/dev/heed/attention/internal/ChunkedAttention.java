@@ -201,8 +201,7 @@ public final class ChunkedAttention {
             Tensor p = weights(qc, kc, tq, tk, q0, r, end);
             Tensor doc = dO.narrow(2, q0, r);
             accumulate(dvAcc, p.mT().matmul(doc), bh, tk, end, dv);
-            Tensor delta = doc.mul(out.narrow(2, q0, r)).sum(-1, true);
-            Tensor ds = p.mul(doc.matmul(vc.mT()).sub(delta));
+            Tensor ds = Tensor.scaledMaskedSoftmaxBackward(p, doc.matmul(vc.mT()), 1.0);
             dq[c] = ds.matmul(kc).mul(scale);
             accumulate(dk, ds.mT().matmul(qc), bh, tk, end, d);
         }
