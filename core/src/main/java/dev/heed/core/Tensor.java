@@ -1941,6 +1941,128 @@ public final class Tensor {
     }
 
     /**
+     * Softmax over the last axis of {@code scale · scores}, optionally with a causal mask, in one
+     * fused pass (the attention weights of scaled dot-product attention). With {@code causal},
+     * entry {@code [..., i, j]} is masked (weight 0, gradient 0) when {@code j > queryOffset + i};
+     * {@code queryOffset = Tk − Tq} aligns the last query with the last key, as a KV cache needs.
+     * A row with no unmasked finite score (all {@code -inf}, or every key masked) gives zeros in
+     * value and gradient, never NaN.
+     *
+     * <p>FLOAT32 runs on the vectorised kernels (forward, and backward when no graph of the
+     * gradient is built); FLOAT64, and the backward under {@code createGraph}, are composed of
+     * ordinary tensor ops, so the result is differentiable to any order. Equivalent to
+     * {@code scores.mul(scale).add(mask).softmax(-1)} with a {@code 0 / -inf} mask, within float
+     * rounding. Thread-safe for distinct tensors.
+     *
+     * @param scores FLOAT32 or FLOAT64 scores {@code [..., Tq, Tk]} (rank 1 allowed without
+     *     {@code causal}); not null
+     * @param scale positive finite factor applied to the scores before the softmax
+     * @param causal whether to mask keys after {@code queryOffset + i}
+     * @param queryOffset position of query row 0 among the keys (ignored unless {@code causal})
+     * @return the weights, same shape and dtype as {@code scores}
+     * @throws IllegalArgumentException for a non-float tensor, a non-positive or non-finite scale,
+     *     or {@code causal} with rank below 2
+     */
+    public static Tensor scaledMaskedSoftmax(Tensor scores, double scale, boolean causal, int queryOffset) {
+        final String op = "scaledMaskedSoftmax";
+        if (scores == null) {
+            throw new IllegalArgumentException(op + ": scores is null; pass a [..., Tq, Tk] tensor");
+        }
+        scores.requireFloating(op);
+        if (!(scale > 0) || Double.isInfinite(scale) || (scores.dtype == DType.FLOAT32 && (!((float) scale > 0) || Float.isInfinite((float) scale)))) {
+            throw new IllegalArgumentException(op + ": scale = " + scale
+                    + ", expected a positive finite factor (e.g. 1/sqrt(headDim))");
+        }
+        int r = scores.shape.length;
+        if (r == 0 || (causal && r < 2)) {
+            throw new IllegalArgumentException(op + ": scores of shape " + Arrays.toString(scores.shape)
+                    + " — expected rank >= " + (causal ? 2 : 1) + " ([..., Tq, Tk]); reshape the scores first");
+        }
+        int n = scores.shape[r - 1];
+        int tq = r >= 2 ? scores.shape[r - 2] : 1;
+        if (scores.dtype != DType.FLOAT32) {
+            Tensor z = scale == 1.0 ? scores : scores.mul(scale);
+            if (causal) {
+                double[] m = new double[tq * n];
+                for (int i = 0; i < tq; i++) {
+                    for (int j = 0; j < n; j++) {
+                        if ((long) j > (long) queryOffset + i) {
+                            m[i * n + j] = Double.NEGATIVE_INFINITY;
+                        }
+                    }
+                }
+                z = z.add(Tensor.of(m, tq, n));
+            }
+            return z.softmax(-1);
+        }
+        Tensor x = scores.dense();
+        Tensor out = empty(DType.FLOAT32, scores.shape);
+        int rows = n == 0 ? 0 : x.numel / n;
+        float fs = (float) scale;
+        long first = (long) queryOffset + 1;
+        int firstLimit = (int) Math.min((long) n + 1, first);
+        Loops.K.softmaxRows(x.f, x.offset, out.f, 0, rows, n, fs, firstLimit, causal ? tq : 0);
+        if (tracks(scores)) {
+            record(out, op, g -> {
+                if (!GradMode.isEnabled()) {
+                    Tensor gd = g.dense();
+                    Tensor dx = empty(DType.FLOAT32, out.shape);
+                    Loops.K.softmaxRowsBackward(out.f, 0, gd.f, gd.offset, dx.f, 0, rows, n, fs);
+                    return new Tensor[] {dx};
+                }
+                Tensor gy = g.mul(out);
+                Tensor dx = gy.sub(out.mul(gy.sum(-1, true)));
+                return new Tensor[] {scale == 1.0 ? dx : dx.mul(scale)};
+            }, scores);
+        }
+        return out;
+    }
+
+    /**
+     * The gradient of {@link #scaledMaskedSoftmax} with respect to its scores, given its output
+     * {@code weights} and the gradient {@code grad} of the output: per row
+     * {@code scale · y ⊙ (g − Σ y ⊙ g)} (masked entries, whose weight is 0, get 0). For custom ops
+     * that recompute attention weights in their backward pass. Not recorded for autograd; FLOAT32
+     * runs on the vectorised kernels.
+     *
+     * @param weights the softmax output {@code [..., Tq, Tk]}; not null
+     * @param grad the gradient of the output, same shape and dtype; not null
+     * @param scale the factor given to the forward pass, positive and finite
+     * @return the gradient of the scores, same shape
+     * @throws IllegalArgumentException if the shapes or dtypes differ, or for a bad scale
+     */
+    public static Tensor scaledMaskedSoftmaxBackward(Tensor weights, Tensor grad, double scale) {
+        final String op = "scaledMaskedSoftmaxBackward";
+        if (weights == null || grad == null) {
+            throw new IllegalArgumentException(op + ": weights and grad must not be null");
+        }
+        weights.requireFloating(op);
+        if (weights.dtype != grad.dtype || !Arrays.equals(weights.shape, grad.shape)) {
+            throw new IllegalArgumentException(op + ": weights " + weights.dtype + Arrays.toString(weights.shape)
+                    + " and grad " + grad.dtype + Arrays.toString(grad.shape) + " differ; pass the gradient of the weights");
+        }
+        if (!(scale > 0) || Double.isInfinite(scale) || !((float) scale > 0) || Float.isInfinite((float) scale)) {
+            throw new IllegalArgumentException(op + ": scale = " + scale + ", expected a positive finite factor");
+        }
+        if (weights.shape.length == 0) {
+            throw new IllegalArgumentException(op + ": weights are a scalar; expected rank >= 1");
+        }
+        if (weights.dtype != DType.FLOAT32) {
+            try (NoGrad ignored = NoGrad.enter()) {
+                Tensor gy = grad.mul(weights);
+                return gy.sub(weights.mul(gy.sum(-1, true))).mul(scale);
+            }
+        }
+        int n = weights.shape[weights.shape.length - 1];
+        Tensor y = weights.dense();
+        Tensor g = grad.dense();
+        Tensor dx = empty(DType.FLOAT32, weights.shape);
+        int rows = n == 0 ? 0 : y.numel / n;
+        Loops.K.softmaxRowsBackward(y.f, y.offset, g.f, g.offset, dx.f, 0, rows, n, (float) scale);
+        return dx;
+    }
+
+    /**
      * Last-axis softmax backward in one pass: {@code y (g - sum(g y))}, or for log-softmax
      * {@code g - exp(y) sum(g)} with fully masked rows zeroed.
      */

@@ -12,7 +12,8 @@ import org.apiguardian.api.API;
  * chosen to keep it near {@link #DEFAULT_BLOCK_ELEMENTS}); the backward pass recomputes each
  * block's weights instead of storing them (as FlashAttention does), so memory stays linear in the
  * sequence length. With a causal mask each chunk reads only the keys it may see. Products go to
- * the tuned matrix kernels; softmax is core's (a fully masked row gives zeros).
+ * the tuned matrix kernels; softmax is core's fused {@link Tensor#scaledMaskedSoftmax} (a fully
+ * masked row gives zeros).
  *
  * <p>Shapes: {@code q [B, H, Tq, d]}, {@code k [B, H, Tk, d]}, {@code v [B, H, Tk, dv]}, FLOAT32.
  * Causal alignment: query {@code i} sees keys {@code j ≤ Tk − Tq + i}. Key lengths are per batch
@@ -112,12 +113,20 @@ public final class ChunkedAttention {
         return Math.max(0, Math.min(end, tk));
     }
 
-    /** Scores of one chunk with masks and bias added: {@code [B, H, rows, end]}. */
+    /**
+     * Weights of one chunk, {@code [B, H, rows, end]}: a causal mask alone is applied inside core's
+     * fused softmax; key lengths go through an additive mask (which then also holds the causal part).
+     */
+    private Tensor weights(Tensor qc, Tensor kc, int tq, int tk, int q0, int rows, int end) {
+        Tensor s = scores(qc, kc, tq, tk, q0, rows, end);
+        return Tensor.scaledMaskedSoftmax(s, 1.0, causal && keyLengths == null, tk - tq + q0);
+    }
+
+    /** Scores of one chunk with the key-length mask and bias added: {@code [B, H, rows, end]}. */
     private Tensor scores(Tensor qc, Tensor kc, int tq, int tk, int q0, int rows, int end) {
         Tensor s = qc.matmul(kc.mT());
         int b = qc.size(0);
-        boolean needCausal = causal && tk - tq + q0 < end - 1;
-        if (needCausal || keyLengths != null) {
+        if (keyLengths != null) {
             int bb = keyLengths == null ? 1 : b;
             float[] m = new float[bb * rows * end];
             boolean any = false;
@@ -159,7 +168,7 @@ public final class ChunkedAttention {
                 parts[c] = Tensor.zeros(b, h, r, dv);
                 continue;
             }
-            Tensor p = FastSoftmax.rows(scores(qs.narrow(2, q0, r), k.narrow(2, 0, end), tq, tk, q0, r, end));
+            Tensor p = weights(qs.narrow(2, q0, r), k.narrow(2, 0, end), tq, tk, q0, r, end);
             parts[c] = p.matmul(v.narrow(2, 0, end));
         }
         return chunks == 1 ? parts[0].contiguous() : Tensor.concat(2, parts);
@@ -189,11 +198,10 @@ public final class ChunkedAttention {
             Tensor qc = qs.narrow(2, q0, r);
             Tensor kc = k.narrow(2, 0, end);
             Tensor vc = v.narrow(2, 0, end);
-            Tensor p = FastSoftmax.rows(scores(qc, kc, tq, tk, q0, r, end));
+            Tensor p = weights(qc, kc, tq, tk, q0, r, end);
             Tensor doc = dO.narrow(2, q0, r);
             accumulate(dvAcc, p.mT().matmul(doc), bh, tk, end, dv);
-            Tensor delta = doc.mul(out.narrow(2, q0, r)).sum(-1, true);
-            Tensor ds = p.mul(doc.matmul(vc.mT()).sub(delta));
+            Tensor ds = Tensor.scaledMaskedSoftmaxBackward(p, doc.matmul(vc.mT()), 1.0);
             dq[c] = ds.matmul(kc).mul(scale);
             accumulate(dk, ds.mT().matmul(qc), bh, tk, end, d);
         }

@@ -88,6 +88,31 @@ public interface Kernels {
     /** @return the maximum of {@code n >= 1} contiguous elements (NaN if any element is NaN). */
     double max(double[] x, int xOff, int n);
 
+    // ---- row softmax ------------------------------------------------------------------------
+
+    /**
+     * Softmax of {@code rows} contiguous float32 rows of length {@code n}: row {@code r} reads
+     * {@code x[xOff + r n ...]} and writes {@code out[outOff + r n ...]} (out may alias x) with
+     * {@code y_j = exp(scale x_j − m) / Σ exp(scale x_i − m)} over the keys {@code j < L(r)}, and
+     * {@code y_j = 0} for {@code j ≥ L(r)}. The limit is {@code L(r) = n} when
+     * {@code period <= 0}, else {@code clamp(firstLimit + r mod period, 0, n)} (a causal mask whose
+     * pattern repeats every {@code period} rows). A row whose kept entries are all {@code -inf} (or
+     * that keeps none) becomes zeros. Rows are independent, so the result does not depend on
+     * threads.
+     *
+     * @throws IllegalArgumentException if {@code scale} is not positive and finite
+     */
+    void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int n, float scale,
+                     int firstLimit, int period);
+
+    /**
+     * Backward of {@link #softmaxRows}: for each row,
+     * {@code dx_j = scale · y_j (g_j − Σ_i y_i g_i)} (masked entries have {@code y = 0} and get 0).
+     * {@code out} may alias {@code g}.
+     */
+    void softmaxRowsBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff,
+                             int rows, int n, float scale);
+
     /** Binary elementwise operations. */
     enum BinaryOp { ADD, SUB, MUL, DIV, MAX, MIN }
 

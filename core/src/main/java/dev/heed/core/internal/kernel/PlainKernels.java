@@ -399,4 +399,69 @@ public final class PlainKernels implements Kernels {
             default: throw new IllegalArgumentException("unknown unary op " + op);
         }
     }
+
+    @Override
+    public void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int n, float scale,
+                            int firstLimit, int period) {
+        requireScale(scale);
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * n;
+            int ob = outOff + r * n;
+            int lim = rowLimit(r, n, firstLimit, period);
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < lim; j++) {
+                m = Math.max(m, x[xb + j]);
+            }
+            if (lim == 0 || m == Float.NEGATIVE_INFINITY) {
+                java.util.Arrays.fill(out, ob, ob + n, 0f);
+                continue;
+            }
+            float ms = m * scale;
+            double sum = 0;
+            for (int j = 0; j < lim; j++) {
+                float e = (float) Math.exp(x[xb + j] * scale - ms);
+                out[ob + j] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < lim; j++) {
+                out[ob + j] *= inv;
+            }
+            java.util.Arrays.fill(out, ob + lim, ob + n, 0f);
+        }
+    }
+
+    @Override
+    public void softmaxRowsBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff,
+                                    int rows, int n, float scale) {
+        for (int r = 0; r < rows; r++) {
+            int yb = yOff + r * n;
+            int gb = gOff + r * n;
+            int ob = outOff + r * n;
+            double dot = 0;
+            for (int j = 0; j < n; j++) {
+                dot += y[yb + j] * g[gb + j];
+            }
+            float d = (float) dot;
+            for (int j = 0; j < n; j++) {
+                out[ob + j] = scale * y[yb + j] * (g[gb + j] - d);
+            }
+        }
+    }
+
+    /** @return the causal key limit of row {@code r} (see {@link Kernels#softmaxRows}) */
+    public static int rowLimit(int r, int n, int firstLimit, int period) {
+        if (period <= 0) {
+            return n;
+        }
+        long l = (long) firstLimit + r % period;
+        return (int) Math.max(0, Math.min(n, l));
+    }
+
+    /** @param scale checked to be positive and finite */
+    public static void requireScale(float scale) {
+        if (!(scale > 0) || Float.isInfinite(scale)) {
+            throw new IllegalArgumentException("softmaxRows: scale = " + scale + ", expected a positive finite factor");
+        }
+    }
 }

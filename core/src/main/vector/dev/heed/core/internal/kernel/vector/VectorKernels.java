@@ -3,6 +3,7 @@ package dev.heed.core.internal.kernel.vector;
 import dev.heed.core.internal.kernel.GemmArgs;
 import dev.heed.core.internal.kernel.KernelPool;
 import dev.heed.core.internal.kernel.Kernels;
+import dev.heed.core.internal.kernel.PlainKernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -553,5 +554,113 @@ public final class VectorKernels implements Kernels {
             m = Math.max(m, x[xOff + i]);
         }
         return m;
+    }
+
+    // ---- row softmax ------------------------------------------------------------------------
+
+    /** Rows times length below which a softmax runs on the calling thread. */
+    private static final long PARALLEL_SOFTMAX_ELEMENTS = 1L << 16;
+
+    @Override
+    public void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int n, float scale,
+                            int firstLimit, int period) {
+        PlainKernels.requireScale(scale);
+        int tasks = threads <= 1 || (long) rows * n < PARALLEL_SOFTMAX_ELEMENTS ? 1 : Math.min(threads, rows);
+        if (tasks == 1) {
+            softmaxRange(x, xOff, out, outOff, 0, rows, n, scale, firstLimit, period);
+            return;
+        }
+        KernelPool.run(tasks, t -> softmaxRange(x, xOff, out, outOff, cut(rows, tasks, t, 1),
+                cut(rows, tasks, t + 1, 1), n, scale, firstLimit, period));
+    }
+
+    private static void softmaxRange(float[] x, int xOff, float[] out, int outOff, int r0, int r1, int n,
+                                     float scale, int firstLimit, int period) {
+        for (int r = r0; r < r1; r++) {
+            int xb = xOff + r * n;
+            int ob = outOff + r * n;
+            int lim = PlainKernels.rowLimit(r, n, firstLimit, period);
+            float m = Float.NEGATIVE_INFINITY;
+            int j = 0;
+            int bound = FS.loopBound(lim);
+            if (bound > 0) {
+                FloatVector acc = FloatVector.fromArray(FS, x, xb);
+                for (j = FL; j < bound; j += FL) {
+                    acc = acc.max(FloatVector.fromArray(FS, x, xb + j));
+                }
+                m = acc.reduceLanes(VectorOperators.MAX);
+            }
+            for (; j < lim; j++) {
+                m = Math.max(m, x[xb + j]);
+            }
+            if (lim == 0 || m == Float.NEGATIVE_INFINITY) {
+                java.util.Arrays.fill(out, ob, ob + n, 0f);
+                continue;
+            }
+            float ms = m * scale;
+            FloatVector vs = FloatVector.broadcast(FS, scale);
+            FloatVector vm = FloatVector.broadcast(FS, -ms);
+            FloatVector sum = FloatVector.zero(FS);
+            for (j = 0; j < bound; j += FL) {
+                FloatVector e = FloatVector.fromArray(FS, x, xb + j).fma(vs, vm).lanewise(VectorOperators.EXP);
+                e.intoArray(out, ob + j);
+                sum = sum.add(e);
+            }
+            float s = sum.reduceLanes(VectorOperators.ADD);
+            for (; j < lim; j++) {
+                float e = (float) Math.exp(Math.fma(x[xb + j], scale, -ms));
+                out[ob + j] = e;
+                s += e;
+            }
+            FloatVector inv = FloatVector.broadcast(FS, 1f / s);
+            for (j = 0; j < bound; j += FL) {
+                FloatVector.fromArray(FS, out, ob + j).mul(inv).intoArray(out, ob + j);
+            }
+            float fi = 1f / s;
+            for (; j < lim; j++) {
+                out[ob + j] *= fi;
+            }
+            java.util.Arrays.fill(out, ob + lim, ob + n, 0f);
+        }
+    }
+
+    @Override
+    public void softmaxRowsBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff,
+                                    int rows, int n, float scale) {
+        int tasks = threads <= 1 || (long) rows * n < PARALLEL_SOFTMAX_ELEMENTS ? 1 : Math.min(threads, rows);
+        if (tasks == 1) {
+            softmaxBackRange(y, yOff, g, gOff, out, outOff, 0, rows, n, scale);
+            return;
+        }
+        KernelPool.run(tasks, t -> softmaxBackRange(y, yOff, g, gOff, out, outOff, cut(rows, tasks, t, 1),
+                cut(rows, tasks, t + 1, 1), n, scale));
+    }
+
+    private static void softmaxBackRange(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff,
+                                         int r0, int r1, int n, float scale) {
+        int bound = FS.loopBound(n);
+        for (int r = r0; r < r1; r++) {
+            int yb = yOff + r * n;
+            int gb = gOff + r * n;
+            int ob = outOff + r * n;
+            FloatVector acc = FloatVector.zero(FS);
+            int j = 0;
+            for (; j < bound; j += FL) {
+                acc = FloatVector.fromArray(FS, y, yb + j).fma(FloatVector.fromArray(FS, g, gb + j), acc);
+            }
+            float d = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < n; j++) {
+                d += y[yb + j] * g[gb + j];
+            }
+            FloatVector vd = FloatVector.broadcast(FS, d);
+            FloatVector vs = FloatVector.broadcast(FS, scale);
+            for (j = 0; j < bound; j += FL) {
+                FloatVector yv = FloatVector.fromArray(FS, y, yb + j);
+                FloatVector.fromArray(FS, g, gb + j).sub(vd).mul(yv).mul(vs).intoArray(out, ob + j);
+            }
+            for (; j < n; j++) {
+                out[ob + j] = scale * y[yb + j] * (g[gb + j] - d);
+            }
+        }
     }
 }
