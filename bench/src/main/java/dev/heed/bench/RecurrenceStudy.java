@@ -63,8 +63,13 @@ public final class RecurrenceStudy {
                 case "1" -> throughput(out, md);
                 case "2" -> recall(out, md, seeds);
                 case "3" -> local(out, md, seeds);
-                case "4" -> charLm(out, md, Path.of(args.length > 3 ? args[3] : "../shared/data/tinyshakespeare.txt"),
-                        args.length > 4 ? Double.parseDouble(args[4]) : 300);
+                case "4" -> {
+                    if (args.length <= 3) {
+                        throw new IllegalArgumentException("RecurrenceStudy: part 4 needs a text file as the fourth "
+                                + "argument (e.g. Tiny Shakespeare's input.txt); Heed does not ship one");
+                    }
+                    charLm(out, md, Path.of(args[3]), args.length > 4 ? Double.parseDouble(args[4]) : 300);
+                }
                 default -> throw new IllegalArgumentException("RecurrenceStudy: unknown part '" + p + "'; expected 1, 2, 3 or 4");
             }
             Files.writeString(out.resolve("results.md"), md.toString(), StandardCharsets.UTF_8);
