@@ -1,13 +1,9 @@
 package dev.heed.rl.ppo.internal;
 
-import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Tensor;
 import dev.heed.rl.ActorCritic;
-import dev.heed.rl.PolicyConfig;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import dev.heed.rl.MlpPolicyWeights;
 import org.apiguardian.api.API;
 
 /**
@@ -43,10 +39,7 @@ public final class FusedActorCritic {
      * @return whether this fast path handles it
      */
     public static boolean supports(ActorCritic p) {
-        PolicyConfig c = p.config();
-        return c.dtype() == DType.FLOAT32 && !c.sharedTrunk() && !c.squash()
-                && (p.isDiscrete() || c.logStdMode() == PolicyConfig.LogStdMode.PARAMETER)
-                && p.namedParameters().containsKey("action_net.weight");
+        return MlpPolicyWeights.supports(p);
     }
 
     /**
@@ -54,33 +47,19 @@ public final class FusedActorCritic {
      * @throws IllegalArgumentException if {@link #supports} is false
      */
     public FusedActorCritic(ActorCritic p) {
-        if (!supports(p)) {
-            throw new IllegalArgumentException("FusedActorCritic: policy " + p + " is not supported (needs FLOAT32,"
-                    + " separate actor/critic, no squash, state-independent log std)");
-        }
-        Map<String, Tensor> n = p.namedParameters();
-        this.obsDim = p.observationDim();
-        this.tanh = p.config().activation() == PolicyConfig.Activation.TANH;
-        List<Tensor[]> pi = layers(n, "mlp_extractor.policy_net");
-        List<Tensor[]> vf = layers(n, "mlp_extractor.value_net");
-        piW = pi.stream().map(l -> l[0]).toArray(Tensor[]::new);
-        piB = pi.stream().map(l -> l[1]).toArray(Tensor[]::new);
-        vfW = vf.stream().map(l -> l[0]).toArray(Tensor[]::new);
-        vfB = vf.stream().map(l -> l[1]).toArray(Tensor[]::new);
-        actW = n.get("action_net.weight");
-        actB = n.get("action_net.bias");
-        valW = n.get("value_net.weight");
-        valB = n.get("value_net.bias");
-        logStd = n.get("log_std");
+        MlpPolicyWeights w = MlpPolicyWeights.of(p, "FusedActorCritic");
+        obsDim = w.obsDim();
+        tanh = w.tanh();
+        piW = w.piW();
+        piB = w.piB();
+        vfW = w.vfW();
+        vfB = w.vfB();
+        actW = w.actW();
+        actB = w.actB();
+        valW = w.valW();
+        valB = w.valB();
+        logStd = w.logStd();
         headOut = actW.size(0);
-    }
-
-    private static List<Tensor[]> layers(Map<String, Tensor> n, String prefix) {
-        List<Tensor[]> out = new ArrayList<>();
-        for (int i = 0; n.containsKey(prefix + "." + (2 * i) + ".weight"); i++) {
-            out.add(new Tensor[] {n.get(prefix + "." + (2 * i) + ".weight"), n.get(prefix + "." + (2 * i) + ".bias")});
-        }
-        return out;
     }
 
     /** @return outputs of the action head per row (logits, or means) */

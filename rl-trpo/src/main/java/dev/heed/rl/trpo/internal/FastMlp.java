@@ -1,17 +1,13 @@
 package dev.heed.rl.trpo.internal;
 
 import dev.heed.core.CustomOp;
-import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Tensor;
 import dev.heed.rl.ActorCritic;
-import dev.heed.rl.PolicyConfig;
+import dev.heed.rl.MlpPolicyWeights;
 import dev.heed.rl.distributions.Categorical;
 import dev.heed.rl.distributions.DiagGaussian;
 import dev.heed.rl.distributions.Distribution;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.apiguardian.api.API;
 
 /**
@@ -52,10 +48,7 @@ public final class FastMlp {
      * @return whether this fast path handles it
      */
     public static boolean supports(ActorCritic p) {
-        PolicyConfig c = p.config();
-        return c.dtype() == DType.FLOAT32 && !c.sharedTrunk() && !c.squash()
-                && (p.isDiscrete() || c.logStdMode() == PolicyConfig.LogStdMode.PARAMETER)
-                && p.namedParameters().containsKey("action_net.weight");
+        return MlpPolicyWeights.supports(p);
     }
 
     /**
@@ -63,33 +56,19 @@ public final class FastMlp {
      * @throws IllegalArgumentException if {@link #supports} is false
      */
     public FastMlp(ActorCritic p) {
-        if (!supports(p)) {
-            throw new IllegalArgumentException("FastMlp: policy " + p + " is not supported (needs FLOAT32, separate"
-                    + " actor/critic, no squash, state-independent log std)");
-        }
-        Map<String, Tensor> n = p.namedParameters();
-        tanh = p.config().activation() == PolicyConfig.Activation.TANH;
-        discrete = p.isDiscrete();
-        obsDim = p.observationDim();
-        List<Tensor[]> pi = layers(n, "mlp_extractor.policy_net");
-        List<Tensor[]> vf = layers(n, "mlp_extractor.value_net");
-        piW = pi.stream().map(l -> l[0]).toArray(Tensor[]::new);
-        piB = pi.stream().map(l -> l[1]).toArray(Tensor[]::new);
-        vfW = vf.stream().map(l -> l[0]).toArray(Tensor[]::new);
-        vfB = vf.stream().map(l -> l[1]).toArray(Tensor[]::new);
-        actW = n.get("action_net.weight");
-        actB = n.get("action_net.bias");
-        valW = n.get("value_net.weight");
-        valB = n.get("value_net.bias");
-        logStd = n.get("log_std");
-    }
-
-    private static List<Tensor[]> layers(Map<String, Tensor> n, String prefix) {
-        List<Tensor[]> out = new ArrayList<>();
-        for (int i = 0; n.containsKey(prefix + "." + (2 * i) + ".weight"); i++) {
-            out.add(new Tensor[] {n.get(prefix + "." + (2 * i) + ".weight"), n.get(prefix + "." + (2 * i) + ".bias")});
-        }
-        return out;
+        MlpPolicyWeights w = MlpPolicyWeights.of(p, "FastMlp");
+        obsDim = w.obsDim();
+        tanh = w.tanh();
+        piW = w.piW();
+        piB = w.piB();
+        vfW = w.vfW();
+        vfB = w.vfB();
+        actW = w.actW();
+        actB = w.actB();
+        valW = w.valW();
+        valB = w.valB();
+        logStd = w.logStd();
+        discrete = w.discrete();
     }
 
     /**

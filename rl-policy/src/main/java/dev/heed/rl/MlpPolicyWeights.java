@@ -1,0 +1,75 @@
+package dev.heed.rl;
+
+import dev.heed.core.DType;
+import dev.heed.core.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apiguardian.api.API;
+
+/**
+ * The parameter tensors of a Stable-Baselines3-style {@link ActorCritic} ({@code MlpPolicy}: separate
+ * actor and critic MLPs, a linear action head and value head), laid out for hand-written fused
+ * forward/backward paths such as the PPO and TRPO fast paths. The tensors are the policy's own
+ * parameters (no copies), so updates to the policy are seen here and vice versa.
+ *
+ * @param piW actor hidden-layer weights, {@code [out, in]} each, input side first
+ * @param piB actor hidden-layer biases
+ * @param vfW critic hidden-layer weights
+ * @param vfB critic hidden-layer biases
+ * @param actW action-head weight {@code [actionOut, hidden]}
+ * @param actB action-head bias
+ * @param valW value-head weight {@code [1, hidden]}
+ * @param valB value-head bias
+ * @param logStd the state-independent log σ, or null for a categorical head
+ * @param tanh whether hidden layers use tanh (otherwise ReLU)
+ * @param discrete whether the action head gives categorical logits
+ * @param obsDim observation size
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public record MlpPolicyWeights(Tensor[] piW, Tensor[] piB, Tensor[] vfW, Tensor[] vfB, Tensor actW, Tensor actB,
+                               Tensor valW, Tensor valB, Tensor logStd, boolean tanh, boolean discrete, int obsDim) {
+
+    /**
+     * @param p a policy
+     * @return whether it has this layout: FLOAT32, separate actor and critic, no tanh squashing, a
+     *     categorical head or a Gaussian with a state-independent log σ
+     */
+    public static boolean supports(ActorCritic p) {
+        PolicyConfig c = p.config();
+        return c.dtype() == DType.FLOAT32 && !c.sharedTrunk() && !c.squash()
+                && (p.isDiscrete() || c.logStdMode() == PolicyConfig.LogStdMode.PARAMETER)
+                && p.namedParameters().containsKey("action_net.weight");
+    }
+
+    /**
+     * @param p a policy for which {@link #supports} is true
+     * @param user the fast path asking, named in the error
+     * @return its parameters in this layout
+     * @throws IllegalArgumentException if {@link #supports} is false
+     */
+    public static MlpPolicyWeights of(ActorCritic p, String user) {
+        if (!supports(p)) {
+            throw new IllegalArgumentException(user + ": policy " + p + " is not supported (needs FLOAT32, separate"
+                    + " actor/critic, no squash, state-independent log std)");
+        }
+        Map<String, Tensor> n = p.namedParameters();
+        List<Tensor[]> pi = layers(n, "mlp_extractor.policy_net");
+        List<Tensor[]> vf = layers(n, "mlp_extractor.value_net");
+        return new MlpPolicyWeights(
+                pi.stream().map(l -> l[0]).toArray(Tensor[]::new), pi.stream().map(l -> l[1]).toArray(Tensor[]::new),
+                vf.stream().map(l -> l[0]).toArray(Tensor[]::new), vf.stream().map(l -> l[1]).toArray(Tensor[]::new),
+                n.get("action_net.weight"), n.get("action_net.bias"), n.get("value_net.weight"), n.get("value_net.bias"),
+                n.get("log_std"), p.config().activation() == PolicyConfig.Activation.TANH, p.isDiscrete(),
+                p.observationDim());
+    }
+
+    // Linear layers sit at even indices of the Sequential (activations at odd ones), as in SB3.
+    private static List<Tensor[]> layers(Map<String, Tensor> n, String prefix) {
+        List<Tensor[]> out = new ArrayList<>();
+        for (int i = 0; n.containsKey(prefix + "." + (2 * i) + ".weight"); i++) {
+            out.add(new Tensor[] {n.get(prefix + "." + (2 * i) + ".weight"), n.get(prefix + "." + (2 * i) + ".bias")});
+        }
+        return out;
+    }
+}
