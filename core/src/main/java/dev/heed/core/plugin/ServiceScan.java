@@ -36,6 +36,10 @@ final class ServiceScan {
     static <S> Result<S> load(Class<S> service, ClassLoader loader, String kind) {
         List<Found<S>> found = new ArrayList<>();
         List<PluginLoadFailure> failures = new ArrayList<>();
+        // On the module path ServiceLoader requires the calling module (dev.heed.core) to declare
+        // `uses` for the service; core cannot name the SPIs of the modules above it, so the
+        // dependence is added here (a no-op in the unnamed module, i.e. on the class path).
+        ServiceScan.class.getModule().addUses(service);
         Spliterator<ServiceLoader.Provider<S>> providers = ServiceLoader.load(service, loader).stream().spliterator();
         Map<String, String> listed = null;
         for (int turn = 0; turn < MAX_TURNS; turn++) {

@@ -2,6 +2,7 @@ package dev.heed.core.internal.kernel;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
+import java.util.Optional;
 import org.apiguardian.api.API;
 
 /**
@@ -18,6 +19,7 @@ public final class KernelBackends {
     /** The system property that forces a backend: {@code plain} or {@code vector}. */
     public static final String PROPERTY = "heed.kernels";
 
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String VECTOR_CLASS = "dev.heed.core.internal.kernel.vector.VectorKernels";
 
     private static final System.Logger LOG = System.getLogger("dev.heed.core.kernels");
@@ -31,7 +33,7 @@ public final class KernelBackends {
 
     /** @return whether {@code jdk.incubator.vector} is in the boot layer of this JVM */
     public static boolean vectorModulePresent() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
     }
 
     /**
@@ -113,6 +115,13 @@ public final class KernelBackends {
     }
 
     private static Kernels loadVector(int threads, long parallelFlops) throws ReflectiveOperationException {
+        // On the module path dev.heed.core does not declare the incubator module (see module-info),
+        // so read it now; in the unnamed module (class path) this changes nothing.
+        Module self = KernelBackends.class.getModule();
+        Optional<Module> vector = ModuleLayer.boot().findModule(VECTOR_MODULE);
+        if (vector.isPresent()) {
+            self.addReads(vector.get());
+        }
         Class<?> cls = Class.forName(VECTOR_CLASS, true, KernelBackends.class.getClassLoader());
         try {
             return (Kernels) cls.getConstructor(int.class, long.class).newInstance(threads, parallelFlops);
