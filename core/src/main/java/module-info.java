@@ -14,6 +14,9 @@ module dev.heed.core {
     requires static transitive org.apiguardian.api;
     // Guice types (Module, MapBinder, Key) and Jackson trees (JsonNode) appear in the public API.
     requires transitive com.google.guice;
+    // Guice is an automatic module, so it cannot require jakarta.inject (an explicit module) for
+    // its users; its API extends jakarta.inject.Provider, and plugins use jakarta.inject.Inject.
+    requires transitive jakarta.inject;
     requires transitive com.fasterxml.jackson.databind;
     requires commons.math3;
 

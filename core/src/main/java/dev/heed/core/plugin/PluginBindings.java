@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.Injector;
 import com.google.inject.Key;
+import com.google.inject.MembersInjector;
 import com.google.inject.Module;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.MapBinder;
@@ -12,6 +13,7 @@ import dev.heed.core.spi.PluginModule;
 import dev.heed.core.spi.PluginProvider;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -22,10 +24,11 @@ import org.apiguardian.api.API;
  * and may add explicit entries with {@link #mapBinder(Binder, Class)}. Plugin jars may ship a
  * {@link PluginModule}; {@link #pluginModules(ClassLoader)} installs all of them.
  *
- * <p>Discovered providers are bound to their class in singleton scope, so each injector constructs
- * its own instances (and injects their {@code @Inject} members): two injectors in one JVM never
- * share provider state. Providers given as instances to {@link PluginRegistry#of} are bound to
- * those instances.
+ * <p>Discovered providers are bound in singleton scope to a fresh instance made the way
+ * {@link java.util.ServiceLoader} makes it (so it works for provider classes in packages a named
+ * module does not export), with their {@code @Inject} members injected: each injector has its own
+ * instances, and two injectors in one JVM never share provider state. Providers given as
+ * instances to {@link PluginRegistry#of} are bound to those instances.
  *
  * <pre>{@code
  * Injector injector = Guice.createInjector(
@@ -122,6 +125,22 @@ public final class PluginBindings {
         return ServiceScan.load(PluginModule.class, loader, "plugin-module").failures();
     }
 
+    /**
+     * A Guice provider making a new instance the way ServiceLoader does, then injecting its
+     * {@code @Inject} members. Guice does not construct the class itself: on the module path a
+     * provider's package is usually not exported (only {@code provides} names it), and Guice's
+     * generated constructor accessor could not reach it.
+     */
+    private static <P, T extends P> com.google.inject.Provider<P> fresh(Binder binder, Class<T> type,
+                                                                        Supplier<? extends P> factory) {
+        MembersInjector<T> members = binder.getMembersInjector(type);
+        return () -> {
+            T instance = type.cast(factory.get());
+            members.injectMembers(instance);
+            return instance;
+        };
+    }
+
     private static final class RegistryModule<P extends PluginProvider<?>> extends AbstractModule {
         private final PluginRegistry<P> registry;
 
@@ -135,7 +154,8 @@ public final class PluginBindings {
             for (Map.Entry<String, PluginRegistry.Entry<P>> e : registry.usableEntries().entrySet()) {
                 PluginRegistry.Entry<P> entry = e.getValue();
                 if (entry.discovered()) {
-                    map.addBinding(e.getKey()).to(entry.implementation()).in(Scopes.SINGLETON);
+                    map.addBinding(e.getKey()).toProvider(fresh(binder(), entry.implementation(), entry.factory()))
+                            .in(Scopes.SINGLETON);
                 } else {
                     map.addBinding(e.getKey()).toInstance(entry.provider());
                 }

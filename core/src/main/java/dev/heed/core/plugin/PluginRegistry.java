@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apiguardian.api.API;
@@ -69,7 +70,13 @@ public final class PluginRegistry<P extends PluginProvider<?>> {
     }
 
     /** One usable provider and where it came from. */
-    record Entry<P>(P provider, Class<? extends P> implementation, String location, boolean discovered) {}
+    /** {@code factory} makes fresh instances of a discovered provider; null for given instances. */
+    record Entry<P>(P provider, Class<? extends P> implementation, String location, Supplier<? extends P> factory) {
+
+        boolean discovered() {
+            return factory != null;
+        }
+    }
 
     /**
      * Discovers the providers of {@code type} with the thread's context class loader (or the
@@ -98,7 +105,7 @@ public final class PluginRegistry<P extends PluginProvider<?>> {
         ServiceScan.Result<P> scan = ServiceScan.load(type, loader, kind);
         List<Entry<P>> entries = new ArrayList<>();
         for (ServiceScan.Found<P> f : scan.found()) {
-            entries.add(new Entry<>(f.instance(), f.type(), f.location(), true));
+            entries.add(new Entry<>(f.instance(), f.type(), f.location(), f.factory()));
         }
         return build(type, kind, entries, new ArrayList<>(scan.failures()));
     }
@@ -117,7 +124,7 @@ public final class PluginRegistry<P extends PluginProvider<?>> {
         List<Entry<P>> entries = new ArrayList<>();
         for (P p : providers) {
             Class<? extends P> impl = p.getClass().asSubclass(type);
-            entries.add(new Entry<>(p, impl, ServiceScan.location(impl), false));
+            entries.add(new Entry<>(p, impl, ServiceScan.location(impl), null));
         }
         return build(type, kind, entries, new ArrayList<>());
     }

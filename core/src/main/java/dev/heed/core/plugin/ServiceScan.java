@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Spliterator;
+import java.util.function.Supplier;
 
 /**
  * Runs {@link ServiceLoader} so that one broken provider never hides the others: each failure is
@@ -29,7 +30,11 @@ final class ServiceScan {
 
     private ServiceScan() {}
 
-    record Found<S>(S instance, Class<? extends S> type, String location) {}
+    /**
+     * A loaded provider. {@code factory} creates further instances the way ServiceLoader does; on
+     * the module path it is the only way to instantiate a provider whose package is not exported.
+     */
+    record Found<S>(S instance, Class<? extends S> type, String location, Supplier<? extends S> factory) {}
 
     record Result<S>(List<Found<S>> found, List<PluginLoadFailure> failures) {}
 
@@ -58,7 +63,7 @@ final class ServiceScan {
             ServiceLoader.Provider<S> p = next.get(0);
             Class<? extends S> type = p.type();
             try {
-                found.add(new Found<>(p.get(), type, location(type)));
+                found.add(new Found<>(p.get(), type, location(type), p));
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 failures.add(new PluginLoadFailure(kind, type.getName(), location(type),
