@@ -22,8 +22,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code heed plugins}: every provider found on the class path for the three plugin kinds
- * (similarity, positional, policy optimizer), with its options, plus providers that failed to load.
+ * {@code heed plugins}: every provider found on the class path or the module path for the three
+ * plugin kinds (similarity, positional, policy optimizer), with its options, plus providers that
+ * failed to load.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 @Command(

@@ -12,7 +12,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -191,6 +193,48 @@ class ModulePathTest {
         for (Map.Entry<String, String> e : EXPECTED.entrySet()) {
             assertEquals(modules.get(e.getValue()), found.get(e.getKey()), "location reported for " + e.getKey());
         }
+    }
+
+    /**
+     * The descriptors themselves: no {@code internal} package is exported or opened, and each
+     * {@code META-INF/services} file (kept for the class path) lists exactly the classes of the
+     * matching {@code provides}.
+     */
+    @Test
+    void descriptorsExportNoInternalsAndMatchTheServiceFiles() throws IOException {
+        ModuleFinder finder = ModuleFinder.of(modules.values().toArray(Path[]::new));
+        int heedModules = 0;
+        for (ModuleReference ref : finder.findAll()) {
+            ModuleDescriptor d = ref.descriptor();
+            if (!d.name().startsWith("dev.heed.")) {
+                continue;
+            }
+            heedModules++;
+            assertFalse(d.isAutomatic(), d.name() + " has no module-info");
+            for (ModuleDescriptor.Exports e : d.exports()) {
+                assertFalse(e.source().contains(".internal"), d.name() + " exports " + e.source());
+                assertFalse(e.isQualified(), d.name() + " exports " + e.source() + " to " + e.targets());
+            }
+            for (ModuleDescriptor.Opens o : d.opens()) {
+                assertFalse(o.source().contains(".internal"), d.name() + " opens " + o.source());
+                assertTrue(o.isQualified(), d.name() + " opens " + o.source() + " to everyone");
+            }
+            Map<String, List<String>> provides = new TreeMap<>();
+            d.provides().forEach(p -> provides.put(p.service(), p.providers()));
+            Map<String, List<String>> serviceFiles = new TreeMap<>();
+            try (ModuleReader reader = ref.open()) {
+                for (String resource : reader.list().filter(n -> n.startsWith("META-INF/services/")
+                        && !n.endsWith("/")).toList()) {
+                    try (InputStream in = reader.open(resource).orElseThrow()) {
+                        List<String> classes = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                                .map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).toList();
+                        serviceFiles.put(resource.substring("META-INF/services/".length()), classes);
+                    }
+                }
+            }
+            assertEquals(serviceFiles, provides, d.name() + ": provides vs META-INF/services");
+        }
+        assertEquals(10, heedModules, "Heed modules on the module path: " + modules.keySet());
     }
 
     private record Result(int exit, String out, String err) {
