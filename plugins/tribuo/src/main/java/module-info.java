@@ -1,6 +1,9 @@
 /**
  * Heed plugin: Heed attention models as Tribuo trainers and models. Tribuo and OLCUT ship only
  * automatic module names, which are stable ({@code Automatic-Module-Name} in their manifests).
+ *
+ * <p>The trainers' hyperparameters are OLCUT {@code @Config} fields, which OLCUT reads (provenance)
+ * and writes (configuration files) reflectively, so the package is opened to OLCUT.
  */
 module dev.heed.plugin.tribuo {
     requires static transitive org.apiguardian.api;
@@ -10,4 +13,6 @@ module dev.heed.plugin.tribuo {
     requires transitive com.oracle.labs.mlrg.olcut;
 
     exports dev.heed.plugin.tribuo;
+
+    opens dev.heed.plugin.tribuo to com.oracle.labs.mlrg.olcut;
 }
