@@ -69,13 +69,13 @@ public final class AdditiveSimilarity extends Module implements Similarity {
         long perRow = (long) tk * hidden * Math.max(1, lead);
         int rows = (int) Math.max(1, Math.min(tq, chunkElements / Math.max(1, perRow)));
         if (rows >= tq) {
-            return FusedTanh.apply(qp.unsqueeze(-2).add(kp)).matmul(v);
+            return qp.unsqueeze(-2).add(kp).tanh().matmul(v);
         }
         Tensor out = null;
         for (int start = 0; start < tq; start += rows) {
             int c = Math.min(rows, tq - start);
             Tensor sel = Rows.selector(q.dtype(), start, c, tq);      // [c, Tq]
-            Tensor part = FusedTanh.apply(sel.matmul(qp).unsqueeze(-2).add(kp)).matmul(v); // [..., c, Tk]
+            Tensor part = sel.matmul(qp).unsqueeze(-2).add(kp).tanh().matmul(v); // [..., c, Tk]
             Tensor placed = sel.mT().matmul(part);                    // [..., Tq, Tk]
             out = out == null ? placed : out.add(placed);
         }

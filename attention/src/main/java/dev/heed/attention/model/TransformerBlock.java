@@ -3,7 +3,6 @@ package dev.heed.attention.model;
 import dev.heed.attention.AttentionMask;
 import dev.heed.attention.KVCache;
 import dev.heed.attention.MultiHeadAttention;
-import dev.heed.attention.internal.FusedGelu;
 import dev.heed.attention.spi.SimilarityFactory;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
@@ -83,7 +82,7 @@ public final class TransformerBlock extends Module {
         Tensor h = ((Linear) submodule("fc1")).forward(x);
         switch (activation) {
             case GELU:
-                h = FusedGelu.apply(h);
+                h = h.gelu();
                 break;
             case GELU_TANH:
                 h = h.gelu(true);

@@ -43,10 +43,8 @@ public final class Functional {
 
     /**
      * Exact GELU, {@code x * Phi(x)} with Phi the standard normal CDF (PyTorch's default
-     * {@code approximate='none'}). The normal tail {@code Q(|x|) = erfc(|x| / sqrt 2) / 2} is
-     * evaluated with a Chebyshev fit of erfc whose relative error is below 1.2e-7 everywhere
-     * (about FLOAT32 resolution, also far into the negative tail), written with tensor ops so it
-     * is differentiable to any order.
+     * {@code approximate='none'}); see {@link Tensor#gelu()} for the float32 kernel's accuracy.
+     * Differentiable to any order.
      *
      * @param x a float tensor
      * @return GELU(x)

@@ -113,6 +113,14 @@ public interface Kernels {
     void softmaxRowsBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff,
                              int rows, int n, float scale);
 
+    /**
+     * Float32 GELU over {@code n} contiguous elements: {@code y = x Φ(x)} and, when {@code dy} is
+     * not null, the derivative {@code dy = Φ(x) + x φ(x)}, as defined by {@link GeluF32}
+     * (relative error below 6e-7). Every backend gives the same bits. {@code y} may alias
+     * {@code x}; {@code dy} must not.
+     */
+    void gelu(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n);
+
     /** Binary elementwise operations. */
     enum BinaryOp { ADD, SUB, MUL, DIV, MAX, MIN }
 

@@ -464,4 +464,9 @@ public final class PlainKernels implements Kernels {
             throw new IllegalArgumentException("softmaxRows: scale = " + scale + ", expected a positive finite factor");
         }
     }
+
+    @Override
+    public void gelu(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
+        GeluF32.forward(x, xOff, y, yOff, dy, dyOff, n);
+    }
 }

@@ -663,4 +663,9 @@ public final class VectorKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public void gelu(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
+        VectorGelu.forward(x, xOff, y, yOff, dy, dyOff, n);
+    }
 }
