@@ -186,13 +186,15 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     /**
-     * The charts: per env, the training return of every algorithm, mean ± std over seeds; and for each run
-     * trained now, its own learning curve as {@code heed rl train} draws it.
+     * The charts: per env, the training return of every algorithm, mean ± std over seeds; and for each complete
+     * run without one, its own learning curve as {@code heed rl train} draws it.
      */
     private static List<Path> writePlots(SweepSpec s, Sweep.Report r) throws IOException {
         for (RunResult x : r.results()) {
-            if (x.status() == RunResult.Status.TRAINED) {
-                Path dir = x.key().dir(s.out());
+            Path dir = x.key().dir(s.out());
+            // Runs trained now, and complete runs without one (e.g. trained by spark-submit, which draws no charts).
+            if (x.status() == RunResult.Status.TRAINED
+                    || x.ok() && !Files.exists(dir.resolve(RlRuns.CURVE + ".png"))) {
                 RlRuns.writeCurve(dir, x.key().algo() + " on " + x.key().env() + " (seed " + x.key().seed() + ")",
                         readMetrics(dir.resolve(TrainingRun.METRICS)));
             }
