@@ -11,6 +11,7 @@ import dev.heed.core.spi.OptionSpec;
 import dev.heed.core.spi.PluginProvider;
 import dev.heed.positional.spi.PositionalProvider;
 import dev.heed.rl.spi.PolicyOptimizerProvider;
+import dev.heed.rl.sweep.spi.SweepEngineProvider;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,7 @@ public final class PluginsCommand implements Callable<Integer> {
         list.add(PluginRegistry.load(SimilarityProvider.class, cl));
         list.add(PluginRegistry.load(PositionalProvider.class, cl));
         list.add(PluginRegistry.load(PolicyOptimizerProvider.class, cl));
+        list.add(PluginRegistry.load(SweepEngineProvider.class, cl));
         return list;
     }
 

@@ -2,20 +2,17 @@ package dev.heed.cli.rl;
 
 import dev.heed.core.Suggestions;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.heed.cli.support.CsvTable;
 import dev.heed.cli.support.GracefulStop;
 import dev.heed.cli.support.Plots;
 import dev.heed.cli.support.RunDirectory;
 import dev.heed.cli.support.UserInputException;
-import dev.heed.core.io.Provenance;
 import dev.heed.rl.train.EvalResult;
 import dev.heed.rl.train.PolicyOptimizers;
-import dev.heed.rl.train.SavedPolicy;
 import dev.heed.rl.train.TrainConfig;
 import dev.heed.rl.train.TrainSummary;
 import dev.heed.rl.train.Trainer;
+import dev.heed.rl.train.TrainingRun;
 import dev.heed.rl.env.Envs;
-import dev.heed.rl.spi.Preset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import org.apiguardian.api.API;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -36,7 +31,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * loop with periodic checkpoints and a clean stop on Ctrl-C, and the run directory's files
  * ({@value #CONFIG}, {@value #METRICS}, {@value #SUMMARY}, {@code learning-curve.png/.svg},
  * {@value #CHECKPOINT}{@code /}, and the deployable {@code policy.safetensors} of
- * {@link SavedPolicy}).
+ * {@link dev.heed.rl.train.SavedPolicy}). The files are written by {@link TrainingRun}, which the
+ * sweep engines use too; this class adds the learning-curve images and the command-line conventions.
  *
  * <p>Stateless; each call works on its own trainer, so different runs may go on different threads.
  */
@@ -44,23 +40,20 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class RlRuns {
 
     /** Resolved configuration with provenance. */
-    public static final String CONFIG = "config.json";
+    public static final String CONFIG = TrainingRun.CONFIG;
     /** One row per update. */
-    public static final String METRICS = "metrics.csv";
+    public static final String METRICS = TrainingRun.METRICS;
     /** Final numbers of a run. */
-    public static final String SUMMARY = "summary.json";
+    public static final String SUMMARY = TrainingRun.SUMMARY;
     /** The latest complete training state. */
-    public static final String CHECKPOINT = "checkpoint";
+    public static final String CHECKPOINT = TrainingRun.CHECKPOINT;
     /** Base name of the learning-curve images. */
     public static final String CURVE = "learning-curve";
     /** Run-directory kind of a training run. */
-    public static final String KIND = "rl-train";
+    public static final String KIND = TrainingRun.KIND;
 
     /** Columns that lead {@value #METRICS}; the optimizer's statistics follow. */
-    public static final List<String> LEADING_COLUMNS =
-            List.of("step", "wall_seconds", "episodes", "return_mean", "return_std");
-
-    private static final Set<String> INTEGRAL_COLUMNS = Set.of("step", "episodes", "iteration");
+    public static final List<String> LEADING_COLUMNS = TrainingRun.LEADING_COLUMNS;
 
     private RlRuns() {}
 
@@ -183,33 +176,7 @@ public final class RlRuns {
      */
     public static ObjectNode configJson(PolicyOptimizers optimizers, TrainConfig config, Map<String, String> sets,
                                         Map<String, Object> extra) {
-        ObjectNode c = RunDirectory.newObject();
-        c.put("command", "heed rl train");
-        c.put("algo", config.algorithm());
-        c.put("env", config.env());
-        c.put("seed", config.seed());
-        Optional<Preset> p = optimizers.preset(config.algorithm(), config.env());
-        if (p.isPresent()) {
-            ObjectNode pn = c.putObject("preset");
-            pn.put("source", p.get().source());
-            ObjectNode v = pn.putObject("values");
-            p.get().values().forEach(v::put);
-        } else {
-            c.putNull("preset");
-        }
-        ObjectNode s = c.putObject("overrides");
-        sets.forEach(s::put);
-        ObjectNode r = c.putObject("resolved");
-        config.toMap().forEach((k, v) -> {
-            if (!k.equals("outputDir")) {
-                r.put(k, v);
-            }
-        });
-        if (extra != null) {
-            ObjectNode e = c.putObject("run");
-            extra.forEach((k, v) -> e.putPOJO(k, v));
-        }
-        return Provenance.capture(c, config.seed(), null).toJson();
+        return TrainingRun.configJson(optimizers, config, "heed rl train", sets, extra);
     }
 
     /**
@@ -228,35 +195,14 @@ public final class RlRuns {
      */
     public static Outcome run(Trainer trainer, RunDirectory dir, long checkpointEvery, int evalEpisodes, GracefulStop stop,
                               Listener listener) throws IOException {
-        long next = checkpointEvery > 0 ? (trainer.timesteps() / checkpointEvery + 1) * checkpointEvery : Long.MAX_VALUE;
-        while (!trainer.isDone() && !stop.requested()) {
-            trainer.iterate();
-            if (listener != null) {
-                List<Map<String, Double>> m = trainer.metrics();
-                listener.update(trainer.timesteps(), m.isEmpty() ? Double.NaN : m.get(m.size() - 1).get("return_mean"));
-            }
-            if (dir != null && trainer.timesteps() >= next) {
-                trainer.saveCheckpoint(dir.resolve(CHECKPOINT));
-                writeMetrics(dir, trainer.metrics());
-                next = (trainer.timesteps() / checkpointEvery + 1) * checkpointEvery;
-            }
+        TrainingRun.Outcome o = TrainingRun.run(trainer, dir == null ? null : dir.path(), checkpointEvery, evalEpisodes,
+                stop::requested, listener == null ? null : listener::update);
+        if (dir != null && !o.interrupted()) {
+            // Not while the JVM shuts down: Java2D registers shutdown hooks of its own, which then fails.
+            TrainConfig c = o.config();
+            writeCurve(dir.path(), c.algorithm() + " on " + c.env() + " (seed " + c.seed() + ")", o.metrics());
         }
-        boolean interrupted = !trainer.isDone();
-        if (dir != null) {
-            trainer.saveCheckpoint(dir.resolve(CHECKPOINT));
-            SavedPolicy.save(trainer, dir.resolve(SavedPolicy.FILE));
-            writeMetrics(dir, trainer.metrics());
-            if (!interrupted) {
-                // Not while the JVM shuts down: Java2D registers shutdown hooks of its own, which then fails.
-                writeCurve(dir, trainer.config(), trainer.metrics());
-            }
-        }
-        TrainSummary s = trainer.summary();
-        EvalResult eval = interrupted ? null : trainer.evaluate(evalEpisodes, true);
-        if (dir != null && eval != null) {
-            dir.writeJson(SUMMARY, summaryJson(trainer.config(), s, eval));
-        }
-        return new Outcome(trainer.config(), s, eval, interrupted, new ArrayList<>(trainer.metrics()));
+        return new Outcome(o.config(), o.summary(), o.eval(), o.interrupted(), o.metrics());
     }
 
     /**
@@ -266,55 +212,11 @@ public final class RlRuns {
      * @return the {@value #SUMMARY} tree
      */
     public static ObjectNode summaryJson(TrainConfig config, TrainSummary s, EvalResult eval) {
-        ObjectNode n = RunDirectory.newObject();
-        n.put("algo", config.algorithm());
-        n.put("env", config.env());
-        n.put("seed", config.seed());
-        n.put("steps", s.timesteps());
-        n.put("wall_seconds", s.wallSeconds());
-        n.put("steps_per_second", s.stepsPerSecond());
-        n.put("eval_episodes", eval.returns().length);
-        n.put("eval_return_mean", eval.mean());
-        n.put("eval_return_std", eval.std());
-        n.put("iterations", s.iterations());
-        n.put("episodes", s.episodes());
-        n.put("stopped_early", s.stoppedEarly());
-        n.put("stop_reason", s.stopReason());
-        return n;
-    }
-
-    /** Writes {@value #METRICS}: the leading columns, then the others in the trainer's order. */
-    static void writeMetrics(RunDirectory dir, List<Map<String, Double>> rows) throws IOException {
-        dir.writeCsv(METRICS, metricsTable(rows));
-    }
-
-    /**
-     * @param rows the trainer's metrics rows
-     * @return the table with {@link #LEADING_COLUMNS} first
-     */
-    public static CsvTable metricsTable(List<Map<String, Double>> rows) {
-        List<String> cols = new ArrayList<>(LEADING_COLUMNS);
-        if (!rows.isEmpty()) {
-            for (String k : rows.get(0).keySet()) {
-                if (!cols.contains(k)) {
-                    cols.add(k);
-                }
-            }
-        }
-        CsvTable t = new CsvTable(cols.toArray(new String[0]));
-        for (Map<String, Double> r : rows) {
-            Object[] v = new Object[cols.size()];
-            for (int i = 0; i < v.length; i++) {
-                Double d = r.get(cols.get(i));
-                v[i] = d == null ? null : INTEGRAL_COLUMNS.contains(cols.get(i)) && Double.isFinite(d) ? (Object) d.longValue() : d;
-            }
-            t.add(v);
-        }
-        return t;
+        return TrainingRun.summaryJson(config, s, eval);
     }
 
     /** Writes the learning curve (training return, mean ± std of the last 100 episodes, and evaluations). */
-    static void writeCurve(RunDirectory dir, TrainConfig config, List<Map<String, Double>> rows) throws IOException {
+    static void writeCurve(Path dir, String title, List<Map<String, Double>> rows) throws IOException {
         List<Plots.Series> series = new ArrayList<>();
         double[][] train = column(rows, "return_mean", "return_std");
         if (train[0].length > 0) {
@@ -327,15 +229,14 @@ public final class RlRuns {
         if (series.isEmpty()) {
             return;
         }
-        XYChart chart = Plots.lineChart(config.algorithm() + " on " + config.env() + " (seed " + config.seed() + ")",
-                "environment steps", "episode return", series);
+        XYChart chart = Plots.lineChart(title, "environment steps", "episode return", series);
         if (eval[0].length > 0) {
             org.knowm.xchart.XYSeries e = chart.getSeriesMap().get("deterministic evaluation");
             e.setMarker(SeriesMarkers.CIRCLE);
             e.setMarkerColor(e.getLineColor());
         }
-        Files.createDirectories(dir.path());
-        Plots.writePngAndSvg(chart, dir.path(), CURVE);
+        Files.createDirectories(dir);
+        Plots.writePngAndSvg(chart, dir, CURVE);
     }
 
     /** @return {x = step, y, std} over the rows where y is finite and x increases */

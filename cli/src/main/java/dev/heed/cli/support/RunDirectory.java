@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heed.core.io.AtomicFiles;
 import dev.heed.core.io.CheckpointFormatException;
+import dev.heed.rl.train.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.apiguardian.api.API;
@@ -41,10 +41,10 @@ import org.apiguardian.api.API;
 public final class RunDirectory {
 
     /** Marker file name that identifies a Heed run directory. */
-    public static final String MARKER = ".heed-run";
+    public static final String MARKER = TrainingRun.MARKER;
 
     /** Value of the marker's {@code format} field. */
-    public static final String FORMAT = "heed-run/1";
+    public static final String FORMAT = TrainingRun.MARKER_FORMAT;
 
     // Immutable once built; writes trees only.
     private static final ObjectReader READER = JsonMapper.builder().build().reader();
@@ -101,11 +101,7 @@ public final class RunDirectory {
         } else {
             Files.createDirectories(root);
         }
-        ObjectNode marker = JsonNodeFactory.instance.objectNode();
-        marker.put("format", FORMAT);
-        marker.put("kind", kind);
-        marker.put("created_utc", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-        AtomicFiles.writeString(root.resolve(MARKER), WRITER.writeValueAsString(marker) + "\n");
+        TrainingRun.writeMarker(root, kind, clock.instant());
         return new RunDirectory(root, kind);
     }
 

@@ -1,8 +1,10 @@
 package dev.heed.plugin.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import dev.heed.rl.sweep.RunKey;
+import dev.heed.rl.sweep.RunResult;
+import dev.heed.rl.sweep.SweepEngine;
+import dev.heed.rl.sweep.SweepSpec;
+import dev.heed.rl.sweep.SweepTasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -85,36 +87,22 @@ public final class SparkEngine implements SweepEngine {
         }
         List<String> tasks = new ArrayList<>();
         for (RunKey k : runs) {
-            ObjectNode n = (ObjectNode) SweepRuns.parse(SweepRuns.encodeTask(spec, k));
-            n.put("max_attempts", maxFailures);
-            tasks.add(n.toString());
+            tasks.add(SweepTasks.encodeTask(spec, k, maxFailures));
         }
         spark.setJobDescription("heed rl sweep: " + runs.size() + " runs into " + spec.out());
         List<String> results = spark.parallelize(tasks, tasks.size()).map(SparkEngine::runTask).collect();
         List<RunResult> out = new ArrayList<>();
         for (String r : results) {
-            out.add(SweepRuns.decodeResult(r));
+            out.add(SweepTasks.decodeResult(r));
         }
         return out;
     }
 
     /** The Spark task: trains one run; rethrows so Spark retries, except on the last attempt. */
     static String runTask(String task) {
-        JsonNode n = SweepRuns.parse(task);
-        SweepSpec spec = SweepRuns.decodeSpec(n);
-        RunKey key = SweepRuns.decodeKey(n);
-        int max = n.get("max_attempts").asInt();
         TaskContext tc = TaskContext.get();
         int attempt = tc == null ? 1 : tc.attemptNumber() + 1;
-        try {
-            return SweepRuns.encodeResult(SweepRuns.trainOne(spec, key));
-        } catch (IOException | RuntimeException e) {
-            if (attempt < max) {
-                throw new IllegalStateException("sweep: " + key + " failed on attempt " + attempt + " of " + max
-                        + " (Spark retries it): " + e, e);
-            }
-            return SweepRuns.encodeResult(SweepRuns.failed(key, e, attempt));
-        }
+        return SweepTasks.encodeResult(SweepTasks.attempt(SweepTasks.decodeTask(task), attempt));
     }
 
     /** Stops the Spark context. */

@@ -1,5 +1,10 @@
 package dev.heed.plugin.spark;
 
+import dev.heed.core.plugin.PluginRegistry;
+import dev.heed.rl.sweep.Sweep;
+import dev.heed.rl.sweep.SweepEngine;
+import dev.heed.rl.sweep.SweepSpec;
+import dev.heed.rl.sweep.spi.SweepEngineProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +16,8 @@ import java.util.Map;
 import org.apiguardian.api.API;
 
 /**
- * Command-line entry point of a sweep (the plugin's equivalent of {@code heed rl sweep}):
+ * Command-line entry point of a sweep for {@code spark-submit} (the same options as {@code heed rl sweep},
+ * which needs no Spark on its class path unless {@code --engine spark} is chosen):
  *
  * <pre>
  * SweepMain --envs CartPole-v1,Acrobot-v1 --algos ppo-clip,a2c --seeds 5 --steps 100000 --out runs/sweep
@@ -23,7 +29,9 @@ import org.apiguardian.api.API;
  * or {@code spark-submit} names another; {@code --engine local} uses {@code --threads} threads (default:
  * the available processors). {@code --max-failures} is the number of attempts per run (Spark's
  * {@code spark.task.maxFailures}; default 2). Progress and the aggregate table go to the
- * {@link System.Logger} (standard error by default) and to {@code OUT/sweep-summary.md}.
+ * {@link System.Logger} (standard error by default) and to {@code OUT/sweep-summary.md}. It draws no
+ * charts (the plotting library is the command line's): run the same sweep with {@code heed rl sweep
+ * --engine local} on a machine that sees {@code OUT}; every run is then skipped and the charts are drawn.
  * Exit status: 0 all runs complete, 1 some runs failed (listed), 2 bad arguments.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
@@ -97,7 +105,7 @@ public final class SweepMain {
         SweepSpec spec = new SweepSpec(list(o.get("--envs")), list(o.get("--algos")), integer(o, "--seeds", 0),
                 longValue(o.get("--steps")), sets, integer(o, "--eval-episodes", 20), Path.of(o.get("--out")));
         return new Options(spec, engine, o.get("--master"),
-                integer(o, "--threads", Runtime.getRuntime().availableProcessors()), integer(o, "--max-failures", 2));
+                integer(o, "--threads", 0), integer(o, "--max-failures", 2));
     }
 
     private static List<String> list(String v) {
@@ -140,16 +148,20 @@ public final class SweepMain {
             LOG.log(System.Logger.Level.ERROR, e.getMessage());
             return 2;
         }
-        try (SweepEngine engine = opt.engine().equals("local") ? new LocalEngine(opt.threads(), opt.maxFailures())
-                : new SparkEngine(opt.master(), opt.maxFailures())) {
-            long t0 = System.nanoTime();
-            Sweep.Report r = Sweep.run(opt.spec(), engine);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            Path md = opt.spec().out().resolve(Sweep.AGGREGATE_MD);
-            LOG.log(System.Logger.Level.INFO, "sweep: {0} runs ({1} failed) in {2} s on engine {3}; wrote {4}\n{5}",
-                    r.results().size(), r.failures().size(), String.format(java.util.Locale.ROOT, "%.1f", secs),
-                    engine.name(), md, Files.readString(md));
-            return r.failures().isEmpty() ? 0 : 1;
+        try {
+            SweepEngineProvider provider = PluginRegistry.load(SweepEngineProvider.class).get(opt.engine());
+            Map<String, Object> settings = Map.of("threads", opt.threads(), "maxAttempts", opt.maxFailures(),
+                    "master", opt.master() == null ? "" : opt.master());
+            try (SweepEngine engine = provider.create(dev.heed.core.spi.Options.of(provider, settings))) {
+                long t0 = System.nanoTime();
+                Sweep.Report r = Sweep.run(opt.spec(), engine);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                Path md = opt.spec().out().resolve(Sweep.AGGREGATE_MD);
+                LOG.log(System.Logger.Level.INFO, "sweep: {0} runs ({1} failed) in {2} s on engine {3}; wrote {4}\n{5}",
+                        r.results().size(), r.failures().size(), String.format(java.util.Locale.ROOT, "%.1f", secs),
+                        engine.name(), md, Files.readString(md));
+                return r.failures().isEmpty() ? 0 : 1;
+            }
         } catch (IllegalArgumentException | IOException e) {
             LOG.log(System.Logger.Level.ERROR, e.getMessage());
             return 2;

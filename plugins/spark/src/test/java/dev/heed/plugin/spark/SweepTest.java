@@ -12,6 +12,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.heed.core.plugin.PluginRegistry;
+import dev.heed.rl.sweep.RunResult;
+import dev.heed.rl.sweep.Sweep;
+import dev.heed.rl.sweep.SweepSpec;
+import dev.heed.rl.sweep.local.LocalEngine;
+import dev.heed.rl.sweep.spi.SweepEngineProvider;
 import dev.heed.testkit.arch.HeedArchitecture;
 import dev.heed.testkit.arch.PluginRules;
 import java.io.IOException;
@@ -27,7 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sweeps on the local thread pool and on an in-process Spark ({@code local[2]}), tiny settings. */
+/**
+ * Sweeps on an in-process Spark ({@code local[2]}) against the local engine, tiny settings. The engine-independent
+ * parts (aggregate, curves, resume bookkeeping, 1 vs 2 threads) are tested in rl-policy.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SweepTest {
 
@@ -114,9 +123,6 @@ class SweepTest {
         assertEquals((x0 + x1) / 2, row.evalReturnMean(), 1e-9);
         assertEquals(Math.abs(x0 - x1) / Math.sqrt(2), row.evalReturnStd(), 1e-9);
         assertTrue(Files.readString(a.resolve(Sweep.AGGREGATE_MD)).contains("| CartPole-v1 | ppo-clip | 2 |"));
-        assertEquals(2, Files.readAllLines(a.resolve(Sweep.AGGREGATE_CSV)).size());
-        assertTrue(Files.size(a.resolve("CartPole-v1/learning-curves.png")) > 1000);
-        assertTrue(Files.readString(a.resolve("CartPole-v1/learning-curves.svg")).contains("<svg"));
 
         // Resume: seed 0 is complete and must be left alone; seed 1 lost its summary (an interrupted run) and
         // holds a stray file: it is redone from scratch and comes out the same.
@@ -159,54 +165,14 @@ class SweepTest {
     }
 
     @Test
-    void aggregateIsMeanAndSampleStdOverCompletedSeeds() {
-        SweepSpec spec = new SweepSpec(List.of("E"), List.of("x"), 4, 1, null, 1, tmp);
-        List<RunResult> rs = List.of(
-                new RunResult(new RunKey("E", "x", 0), RunResult.Status.TRAINED, 10, 0, 1, 2, null),
-                new RunResult(new RunKey("E", "x", 1), RunResult.Status.SKIPPED, 20, 0, 1, 4, null),
-                new RunResult(new RunKey("E", "x", 2), RunResult.Status.TRAINED, 30, 0, 1, 6, null),
-                new RunResult(new RunKey("E", "x", 3), RunResult.Status.FAILED, Double.NaN, Double.NaN, 0, Double.NaN, "boom"));
-        Sweep.Row row = Sweep.aggregate(spec, rs).get(0);
-        assertEquals(3, row.completed());
-        assertEquals(1, row.failed());
-        assertEquals(20, row.evalReturnMean(), 1e-12);
-        assertEquals(10, row.evalReturnStd(), 1e-12); // sqrt((100 + 0 + 100) / 2)
-        assertEquals(4, row.wallSecondsMean(), 1e-12);
-    }
-
-    @Test
-    void learningCurveIsMeanAndSampleStdAtTheStepsEveryRunLogged() throws IOException {
-        Path r0 = Files.createDirectories(tmp.resolve("r0"));
-        Path r1 = Files.createDirectories(tmp.resolve("r1"));
-        Files.writeString(r0.resolve("metrics.csv"), "step,wall_seconds,episodes,return_mean,return_std\n"
-                + "5,0.1,0,,\n10,0.2,1,1.0,0\n20,0.3,2,3.0,0\n30,0.4,3,9.0,0\n");
-        Files.writeString(r1.resolve("metrics.csv"), "step,wall_seconds,episodes,return_mean,return_std\n"
-                + "5,0.1,0,,\n10,0.2,1,3.0,0\n20,0.3,2,5.0,0\n");
-        SweepPlots.Curve c = SweepPlots.curve(List.of(r0, r1));
-        assertEquals(List.of(10.0, 20.0), java.util.Arrays.stream(c.x()).boxed().toList());
-        assertEquals(2.0, c.mean()[0], 1e-12);
-        assertEquals(4.0, c.mean()[1], 1e-12);
-        assertEquals(Math.sqrt(2), c.std()[0], 1e-12); // values 1 and 3: sqrt(((1-2)^2 + (3-2)^2) / 1)
-        assertEquals(Math.sqrt(2), c.std()[1], 1e-12);
-    }
-
-    @Test
     void badInputIsRejectedWithTheFix() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SweepSpec(List.of("CartPole-v1"), List.of("ppo-clip"), 0, 100, null, 1, tmp));
-        assertTrue(e.getMessage().contains("--seeds 0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> new SweepSpec(List.of("../x"), List.of("ppo-clip"), 1, 100, null, 1, tmp));
-        assertTrue(e.getMessage().contains("'../x'"), e.getMessage());
-        try (LocalEngine local = new LocalEngine(1, 1)) {
-            e = assertThrows(IllegalArgumentException.class, () -> Sweep.run(
-                    new SweepSpec(List.of("CartPol-v1"), List.of("ppo-clip"), 1, 100, null, 1, tmp.resolve("bad")), local));
-            assertTrue(e.getMessage().contains("unknown env 'CartPol-v1'") && e.getMessage().contains("CartPole-v1"),
-                    e.getMessage());
-        }
-        assertThrows(IllegalArgumentException.class, () -> new LocalEngine(0, 1));
         assertThrows(IllegalArgumentException.class, () -> new SparkEngine(null, 0));
-        e = assertThrows(IllegalArgumentException.class, () -> SweepMain.parse(new String[] {"--envs", "CartPole-v1"}));
+        // Found by name next to the built-in local engine, as heed rl sweep --engine spark does.
+        PluginRegistry<SweepEngineProvider> engines = PluginRegistry.load(SweepEngineProvider.class);
+        assertEquals(java.util.Set.of("local", "spark"), engines.names());
+        assertTrue(engines.get("spark") instanceof SparkEngineProvider);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SweepMain.parse(new String[] {"--envs", "CartPole-v1"}));
         assertTrue(e.getMessage().contains("missing --algos"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SweepMain.parse(
                 new String[] {"--envs", "A", "--algos", "b", "--seeds", "2", "--steps", "10", "--out", "o", "--engine", "ray"}));
@@ -226,6 +192,8 @@ class SweepTest {
         assertEquals(Map.of("nEnvs", "4"), o.spec().sets());
         assertEquals("local", o.engine());
         assertEquals(2, o.threads());
+        assertEquals(0, SweepMain.parse(new String[] {"--envs", "A", "--algos", "b", "--seeds", "1", "--steps", "1",
+            "--out", "o"}).threads()); // 0: the available processors
         assertEquals(4, o.maxFailures());
         assertEquals(20, o.spec().evalEpisodes());
     }

@@ -1,26 +1,22 @@
-package dev.heed.plugin.spark;
+package dev.heed.rl.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.heed.core.io.AtomicFiles;
-import dev.heed.core.io.Provenance;
+import dev.heed.core.Suggestions;
 import dev.heed.rl.env.Envs;
-import dev.heed.rl.spi.Preset;
-import dev.heed.rl.train.EvalResult;
 import dev.heed.rl.train.PolicyOptimizers;
-import dev.heed.rl.train.SavedPolicy;
 import dev.heed.rl.train.TrainConfig;
-import dev.heed.rl.train.TrainSummary;
 import dev.heed.rl.train.Trainer;
+import dev.heed.rl.train.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -30,51 +26,76 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
- * Trains one run of a sweep into its run directory, with the same files as {@code heed rl train}
- * ({@value #CONFIG}, {@value #METRICS}, {@value #SUMMARY}, {@value #CHECKPOINT}/, {@code policy.safetensors}),
- * and moves tasks to and from the text form that Spark ships to executors.
+ * One task of a sweep: trains one (env, algorithm, seed) run into its run directory — the files of
+ * {@code heed rl train}, written by {@link TrainingRun} — and converts tasks and results to and from
+ * the JSON text that a distributed engine ships to its workers. Engines (the built-in local one and
+ * plugins such as {@code heed-plugin-spark}) call these methods; users call {@link Sweep#run}.
  *
- * <p>A run is trained in a hidden sibling directory and moved into place only when complete, so
- * {@code seed-<n>/} either holds a finished run (its {@value #SUMMARY} exists) or is stale and redone.
- * Stateless and thread-safe: different runs may train on different threads at once.
+ * <p>A run is trained in a hidden sibling directory ({@code .seed-<n>.partial-<uuid>}) and renamed to
+ * {@code seed-<n>} only when every file, {@value TrainingRun#SUMMARY} last, is written; so
+ * {@code seed-<n>/} either holds a complete run or is stale (an older, killed sweep) and is redone.
+ * No Java serialization: tasks and results are JSON text.
+ *
+ * <p>Stateless and thread-safe: different runs may train on different threads at once.
  */
-final class SweepRuns {
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class SweepTasks {
 
-    static final String CONFIG = "config.json";
-    static final String METRICS = "metrics.csv";
-    static final String SUMMARY = "summary.json";
-    static final String CHECKPOINT = "checkpoint";
-    static final List<String> LEADING_COLUMNS = List.of("step", "wall_seconds", "episodes", "return_mean", "return_std");
+    /** The {@code command} recorded in each run's {@value TrainingRun#CONFIG}. */
+    public static final String COMMAND = "heed rl sweep";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SweepRuns() {}
+    private SweepTasks() {}
+
+    /**
+     * A decoded task.
+     *
+     * @param spec the sweep
+     * @param key the run
+     * @param maxAttempts attempts the engine allows the run (1 if the text did not say)
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public record Task(SweepSpec spec, RunKey key, int maxAttempts) {}
 
     /**
      * Checks env ids and algorithm names before anything runs.
      *
+     * @param spec the sweep
      * @throws IllegalArgumentException naming the unknown value and the known ones
      */
-    static void check(SweepSpec spec) {
+    public static void check(SweepSpec spec) {
         PolicyOptimizers optimizers = PolicyOptimizers.load();
         for (String e : spec.envs()) {
             if (!Envs.ids().contains(e)) {
-                throw new IllegalArgumentException("sweep: unknown env '" + e + "'; use one of " + String.join(", ", Envs.ids()));
+                throw new IllegalArgumentException("sweep: unknown env '" + e + "'" + closest(e, Envs.ids())
+                        + "; use one of " + String.join(", ", Envs.ids()));
             }
         }
         for (String a : spec.algos()) {
             if (!optimizers.names().contains(a)) {
-                throw new IllegalArgumentException("sweep: unknown algorithm '" + a + "'; use one of "
-                        + String.join(", ", optimizers.names()) + " (is its plugin jar on the class path?)");
+                throw new IllegalArgumentException("sweep: unknown algorithm '" + a + "'" + closest(a, optimizers.names())
+                        + "; use one of " + String.join(", ", optimizers.names()) + " (is its plugin jar on the class path?)");
             }
         }
     }
 
-    /** @return the result of a completed run read from its summary, or empty if the run is not complete */
-    static Optional<RunResult> completed(Path out, RunKey key) throws IOException {
-        Path summary = key.dir(out).resolve(SUMMARY);
+    private static String closest(String name, java.util.Collection<String> known) {
+        return Suggestions.closest(name, known).map(b -> " (did you mean " + b + "?)").orElse("");
+    }
+
+    /**
+     * @param out the sweep directory
+     * @param key the run
+     * @return the run's result read from its {@value TrainingRun#SUMMARY} (status SKIPPED), or empty if the
+     *     run is not complete
+     * @throws IOException if the summary exists but cannot be read
+     */
+    public static Optional<RunResult> completed(Path out, RunKey key) throws IOException {
+        Path summary = key.dir(out).resolve(TrainingRun.SUMMARY);
         if (!Files.isRegularFile(summary)) {
             return Optional.empty();
         }
@@ -87,11 +108,13 @@ final class SweepRuns {
     /**
      * Trains one run unless it is already complete.
      *
+     * @param spec the sweep
+     * @param key the run
      * @return TRAINED, or SKIPPED when its summary already existed
      * @throws IOException if a file cannot be read or written
      * @throws IllegalArgumentException for a bad setting (a deterministic failure)
      */
-    static RunResult trainOne(SweepSpec spec, RunKey key) throws IOException {
+    public static RunResult trainOne(SweepSpec spec, RunKey key) throws IOException {
         Optional<RunResult> done = completed(spec.out(), key);
         if (done.isPresent()) {
             return done.get();
@@ -109,22 +132,16 @@ final class SweepRuns {
             o.put("seed", Long.toString(key.seed()));
             TrainConfig cfg = optimizers.config(key.algo(), key.env(), o);
             Files.createDirectories(work);
-            AtomicFiles.writeString(work.resolve(CONFIG), JSON.writeValueAsString(configJson(optimizers, cfg, spec)));
-            TrainSummary s;
-            EvalResult eval;
+            TrainingRun.writeMarker(work, TrainingRun.KIND, Instant.now());
+            TrainingRun.writeJson(work.resolve(TrainingRun.CONFIG), TrainingRun.configJson(optimizers, cfg, COMMAND,
+                    spec.sets(), Map.of("eval_episodes", spec.evalEpisodes())));
+            TrainingRun.Outcome r;
             try (Trainer trainer = Trainer.create(cfg, optimizers)) {
-                while (trainer.iterate()) {
-                    // collect → update → callbacks, until nTimesteps or a stop callback
-                }
-                trainer.saveCheckpoint(work.resolve(CHECKPOINT));
-                SavedPolicy.save(trainer, work.resolve(SavedPolicy.FILE));
-                AtomicFiles.writeString(work.resolve(METRICS), metricsCsv(trainer.metrics()));
-                s = trainer.summary();
-                eval = trainer.evaluate(spec.evalEpisodes(), true);
+                r = TrainingRun.run(trainer, work, 0, spec.evalEpisodes(), () -> false, null);
             }
-            AtomicFiles.writeString(work.resolve(SUMMARY), JSON.writeValueAsString(summaryJson(cfg, s, eval)));
             Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
-            return new RunResult(key, RunResult.Status.TRAINED, eval.mean(), eval.std(), s.timesteps(), s.wallSeconds(), null);
+            return new RunResult(key, RunResult.Status.TRAINED, r.eval().mean(), r.eval().std(), r.summary().timesteps(),
+                    r.summary().wallSeconds(), null);
         } finally {
             deleteTree(work);
             // Hidden leftovers of killed attempts of this run.
@@ -134,79 +151,6 @@ final class SweepRuns {
                 }
             }
         }
-    }
-
-    private static ObjectNode configJson(PolicyOptimizers optimizers, TrainConfig config, SweepSpec spec) {
-        ObjectNode c = JSON.createObjectNode();
-        c.put("command", "heed rl sweep");
-        c.put("algo", config.algorithm());
-        c.put("env", config.env());
-        c.put("seed", config.seed());
-        Optional<Preset> p = optimizers.preset(config.algorithm(), config.env());
-        if (p.isPresent()) {
-            ObjectNode pn = c.putObject("preset");
-            pn.put("source", p.get().source());
-            ObjectNode v = pn.putObject("values");
-            p.get().values().forEach(v::put);
-        } else {
-            c.putNull("preset");
-        }
-        ObjectNode s = c.putObject("overrides");
-        spec.sets().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> s.put(e.getKey(), e.getValue()));
-        ObjectNode r = c.putObject("resolved");
-        config.toMap().forEach((k, v) -> {
-            if (!k.equals("outputDir")) {
-                r.put(k, v);
-            }
-        });
-        ObjectNode e = c.putObject("run");
-        e.put("eval_episodes", spec.evalEpisodes());
-        return Provenance.capture(c, config.seed(), null).toJson();
-    }
-
-    /** The same fields as {@code heed rl train}'s summary.json. */
-    static ObjectNode summaryJson(TrainConfig config, TrainSummary s, EvalResult eval) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("algo", config.algorithm());
-        n.put("env", config.env());
-        n.put("seed", config.seed());
-        n.put("steps", s.timesteps());
-        n.put("wall_seconds", s.wallSeconds());
-        n.put("steps_per_second", s.stepsPerSecond());
-        n.put("eval_episodes", eval.returns().length);
-        n.put("eval_return_mean", eval.mean());
-        n.put("eval_return_std", eval.std());
-        n.put("iterations", s.iterations());
-        n.put("episodes", s.episodes());
-        n.put("stopped_early", s.stoppedEarly());
-        n.put("stop_reason", s.stopReason());
-        return n;
-    }
-
-    /** The metrics table: the leading columns, then the optimizer's in the trainer's order; NaN as empty. */
-    static String metricsCsv(List<Map<String, Double>> rows) {
-        List<String> cols = new ArrayList<>(LEADING_COLUMNS);
-        if (!rows.isEmpty()) {
-            for (String k : rows.get(0).keySet()) {
-                if (!cols.contains(k)) {
-                    cols.add(k);
-                }
-            }
-        }
-        StringBuilder b = new StringBuilder(String.join(",", cols)).append('\n');
-        for (Map<String, Double> r : rows) {
-            for (int i = 0; i < cols.size(); i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                Double v = r.get(cols.get(i));
-                if (v != null && Double.isFinite(v)) {
-                    b.append(v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(v.longValue()) : Double.toString(v));
-                }
-            }
-            b.append('\n');
-        }
-        return b.toString();
     }
 
     static void deleteTree(Path p) throws IOException {
@@ -225,7 +169,13 @@ final class SweepRuns {
     // Text form of tasks and results (what a Spark task carries): JSON, no Java serialization of Heed types
     // ----------------------------------------------------------------------------------------------
 
-    static String encodeTask(SweepSpec spec, RunKey key) {
+    /**
+     * @param spec the sweep
+     * @param key one of its runs
+     * @param maxAttempts attempts the engine allows the run, at least 1
+     * @return the task as one line of JSON text (the settings, env, algorithm, seed; no Java objects)
+     */
+    public static String encodeTask(SweepSpec spec, RunKey key, int maxAttempts) {
         ObjectNode n = JSON.createObjectNode();
         ArrayNode envs = n.putArray("envs");
         spec.envs().forEach(envs::add);
@@ -240,10 +190,42 @@ final class SweepRuns {
         n.put("env", key.env());
         n.put("algo", key.algo());
         n.put("seed", key.seed());
+        n.put("max_attempts", maxAttempts);
         return n.toString();
     }
 
-    static SweepSpec decodeSpec(JsonNode n) {
+    /**
+     * @param text written by {@link #encodeTask}
+     * @return the task
+     * @throws UncheckedIOException if the text is not JSON
+     */
+    public static Task decodeTask(String text) {
+        JsonNode n = parse(text);
+        return new Task(decodeSpec(n), decodeKey(n), n.path("max_attempts").asInt(1));
+    }
+
+    /**
+     * Runs a decoded task on attempt {@code attempt} of {@code task.maxAttempts()}: a failure before the
+     * last attempt is rethrown (so the engine retries), on the last it becomes a FAILED result.
+     *
+     * @param task the task
+     * @param attempt this attempt, from 1
+     * @return the result
+     * @throws IllegalStateException wrapping the failure of an attempt that is not the last
+     */
+    public static RunResult attempt(Task task, int attempt) {
+        try {
+            return trainOne(task.spec(), task.key());
+        } catch (IOException | RuntimeException e) {
+            if (attempt < task.maxAttempts()) {
+                throw new IllegalStateException("sweep: " + task.key() + " failed on attempt " + attempt + " of "
+                        + task.maxAttempts() + " (retried): " + e, e);
+            }
+            return failed(task.key(), e, attempt);
+        }
+    }
+
+    private static SweepSpec decodeSpec(JsonNode n) {
         List<String> envs = new ArrayList<>();
         n.get("envs").forEach(x -> envs.add(x.asText()));
         List<String> algos = new ArrayList<>();
@@ -254,7 +236,7 @@ final class SweepRuns {
                 n.get("eval_episodes").asInt(), Path.of(n.get("out").asText()));
     }
 
-    static JsonNode parse(String text) {
+    private static JsonNode parse(String text) {
         try {
             return JSON.readTree(text);
         } catch (IOException e) {
@@ -262,11 +244,15 @@ final class SweepRuns {
         }
     }
 
-    static RunKey decodeKey(JsonNode n) {
+    private static RunKey decodeKey(JsonNode n) {
         return new RunKey(n.get("env").asText(), n.get("algo").asText(), n.get("seed").asLong());
     }
 
-    static String encodeResult(RunResult r) {
+    /**
+     * @param r a result
+     * @return it as one line of JSON text
+     */
+    public static String encodeResult(RunResult r) {
         ObjectNode n = JSON.createObjectNode();
         n.put("env", r.key().env());
         n.put("algo", r.key().algo());
@@ -288,7 +274,12 @@ final class SweepRuns {
         }
     }
 
-    static RunResult decodeResult(String text) {
+    /**
+     * @param text written by {@link #encodeResult}
+     * @return the result
+     * @throws UncheckedIOException if the text is not JSON
+     */
+    public static RunResult decodeResult(String text) {
         JsonNode n = parse(text);
         return new RunResult(decodeKey(n), RunResult.Status.valueOf(n.get("status").asText()),
                 n.path("eval_return_mean").asDouble(Double.NaN), n.path("eval_return_std").asDouble(Double.NaN),
@@ -296,8 +287,13 @@ final class SweepRuns {
                 n.hasNonNull("error") ? n.get("error").asText() : null);
     }
 
-    /** @return a failed result with the error's class and message (and its cause's) */
-    static RunResult failed(RunKey key, Throwable e, int attempts) {
+    /**
+     * @param key the run
+     * @param e what went wrong
+     * @param attempts how many attempts were made
+     * @return a FAILED result with the error's class and message (and its causes')
+     */
+    public static RunResult failed(RunKey key, Throwable e, int attempts) {
         StringBuilder m = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (m.length() > 0) {

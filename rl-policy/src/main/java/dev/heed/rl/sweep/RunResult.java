@@ -1,4 +1,4 @@
-package dev.heed.plugin.spark;
+package dev.heed.rl.sweep;
 
 import java.util.Objects;
 import org.apiguardian.api.API;

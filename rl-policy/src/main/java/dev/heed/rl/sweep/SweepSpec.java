@@ -1,4 +1,4 @@
-package dev.heed.plugin.spark;
+package dev.heed.rl.sweep;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

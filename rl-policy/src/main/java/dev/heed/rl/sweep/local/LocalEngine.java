@@ -1,5 +1,10 @@
-package dev.heed.plugin.spark;
+package dev.heed.rl.sweep.local;
 
+import dev.heed.rl.sweep.RunKey;
+import dev.heed.rl.sweep.RunResult;
+import dev.heed.rl.sweep.SweepEngine;
+import dev.heed.rl.sweep.SweepSpec;
+import dev.heed.rl.sweep.SweepTasks;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +71,7 @@ public final class LocalEngine implements SweepEngine {
             try {
                 out.add(futures.get(i).get());
             } catch (ExecutionException e) {
-                out.add(SweepRuns.failed(runs.get(i), e.getCause(), maxAttempts));
+                out.add(SweepTasks.failed(runs.get(i), e.getCause(), maxAttempts));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("sweep: interrupted while waiting for " + runs.get(i), e);
@@ -78,10 +83,10 @@ public final class LocalEngine implements SweepEngine {
     private RunResult attempt(SweepSpec spec, RunKey k) {
         for (int a = 1; ; a++) {
             try {
-                return SweepRuns.trainOne(spec, k);
+                return SweepTasks.trainOne(spec, k);
             } catch (IOException | RuntimeException e) {
                 if (a >= maxAttempts) {
-                    return SweepRuns.failed(k, e, a);
+                    return SweepTasks.failed(k, e, a);
                 }
                 LOG.log(System.Logger.Level.WARNING, "sweep: {0} failed on attempt {1} of {2}, retrying: {3}", k, a,
                         maxAttempts, e.toString());
