@@ -67,7 +67,8 @@ class ModulePathTest {
             Map.entry("policy-optimizer/a2c", "dev.heed.rl"),
             Map.entry("policy-optimizer/trpo", "dev.heed.rl.trpo"),
             Map.entry("policy-optimizer/ppo-clip", "dev.heed.rl.ppo"),
-            Map.entry("policy-optimizer/ppo-kl", "dev.heed.rl.ppo")));
+            Map.entry("policy-optimizer/ppo-kl", "dev.heed.rl.ppo"),
+            Map.entry("sweep-engine/local", "dev.heed.rl")));
 
     private static String modulePath;
     /** Module name to its location on the module path. */
@@ -126,6 +127,7 @@ class ModulePathTest {
                         print(dev.heed.attention.spi.SimilarityProvider.class);
                         print(dev.heed.positional.spi.PositionalProvider.class);
                         print(dev.heed.rl.spi.PolicyOptimizerProvider.class);
+                        print(dev.heed.rl.sweep.spi.SweepEngineProvider.class);
                     }
 
                     static <P extends PluginProvider<?>> void print(Class<P> type) {
