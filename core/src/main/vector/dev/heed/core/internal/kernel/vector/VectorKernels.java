@@ -1,5 +1,6 @@
 package dev.heed.core.internal.kernel.vector;
 
+import dev.heed.core.internal.kernel.DetMath;
 import dev.heed.core.internal.kernel.GemmArgs;
 import dev.heed.core.internal.kernel.KernelPool;
 import dev.heed.core.internal.kernel.Kernels;
@@ -20,10 +21,11 @@ import org.apiguardian.api.API;
  * (never over k) and batches of small products over the batch, so results are bit-identical for
  * every thread count. Thread-safe: scratch buffers are per thread.
  *
- * <p>Elementwise ops are lane-wise. EXP, LOG and TANH use the Vector API operators, which C2
- * compiles to vectorised math routines (within 2 ulps of {@code Math}, 10-60 times faster than a
- * scalar loop here); add, subtract, multiply, divide, min, max, sqrt, abs, neg, relu and axpy give
- * the same bits as the plain backend.
+ * <p>Elementwise ops are lane-wise and give the same bits as the plain backend, compiled or
+ * interpreted: exp, log, tanh and sigmoid (and the exponentials of the row softmax) use
+ * {@link VMath}, the lane-wise twin of {@link DetMath}, never the Vector API's transcendental
+ * operators (whose interpreted fallback and compiled intrinsic differ in the last bits). Lane
+ * sums are added in lane order, never with {@code reduceLanes(ADD)}, whose order is unspecified.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class VectorKernels implements Kernels {
@@ -359,34 +361,62 @@ public final class VectorKernels implements Kernels {
                 break;
             }
             case EXP:
-                for (; i < bound; i += FL) {
-                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
-                }
-                break;
             case LOG:
-                for (; i < bound; i += FL) {
-                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
-                }
-                break;
             case TANH:
-                for (; i < bound; i += FL) {
-                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
-                }
+            case SIGMOID:
+                i = transcendental(op, x, xOff, out, outOff, n);
                 break;
-            case SIGMOID: {
-                FloatVector one = FloatVector.broadcast(FS, 1f);
-                for (; i < bound; i += FL) {
-                    FloatVector e = FloatVector.fromArray(FS, x, xOff + i).neg().lanewise(VectorOperators.EXP);
-                    one.div(one.add(e)).intoArray(out, outOff + i);
-                }
-                break;
-            }
             default:
                 throw new IllegalArgumentException("unary: unknown op " + op);
         }
         for (; i < n; i++) {
-            out[outOff + i] = (float) Scalar.apply(op, x[xOff + i]);
+            out[outOff + i] = Scalar.apply(op, x[xOff + i]);
         }
+    }
+
+    /**
+     * float32 exp, log, tanh or sigmoid over whole float64 vectors: each group of lanes is widened,
+     * evaluated by {@link VMath} and rounded once, exactly like the scalar {@code DetMath} twin.
+     *
+     * @return how many leading elements were done (the caller finishes the tail with the scalar twin)
+     */
+    private static int transcendental(UnaryOp op, float[] x, int xOff, float[] out, int outOff, int n) {
+        int hl = FH.length();
+        int bound = FH.loopBound(n);
+        int i = 0;
+        switch (op) {
+            case EXP:
+                for (; i < bound; i += hl) {
+                    narrow(VMath.expForFloat(widen(x, xOff + i))).intoArray(out, outOff + i);
+                }
+                break;
+            case LOG:
+                for (; i < bound; i += hl) {
+                    narrow(VMath.log(widen(x, xOff + i))).intoArray(out, outOff + i);
+                }
+                break;
+            case TANH:
+                for (; i < bound; i += hl) {
+                    narrow(VMath.tanhForFloat(widen(x, xOff + i))).intoArray(out, outOff + i);
+                }
+                break;
+            case SIGMOID:
+                for (; i < bound; i += hl) {
+                    narrow(VMath.sigmoidForFloat(widen(x, xOff + i))).intoArray(out, outOff + i);
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("unary: not a transcendental op " + op);
+        }
+        return i;
+    }
+
+    private static DoubleVector widen(float[] x, int off) {
+        return (DoubleVector) FloatVector.fromArray(FH, x, off).convertShape(VectorOperators.F2D, DS, 0);
+    }
+
+    private static FloatVector narrow(DoubleVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.D2F, FH, 0);
     }
 
     @Override
@@ -419,27 +449,24 @@ public final class VectorKernels implements Kernels {
             }
             case EXP:
                 for (; i < bound; i += DL) {
-                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+                    VMath.exp(DoubleVector.fromArray(DS, x, xOff + i)).intoArray(out, outOff + i);
                 }
                 break;
             case LOG:
                 for (; i < bound; i += DL) {
-                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
+                    VMath.log(DoubleVector.fromArray(DS, x, xOff + i)).intoArray(out, outOff + i);
                 }
                 break;
             case TANH:
                 for (; i < bound; i += DL) {
-                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+                    VMath.tanh(DoubleVector.fromArray(DS, x, xOff + i)).intoArray(out, outOff + i);
                 }
                 break;
-            case SIGMOID: {
-                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+            case SIGMOID:
                 for (; i < bound; i += DL) {
-                    DoubleVector e = DoubleVector.fromArray(DS, x, xOff + i).neg().lanewise(VectorOperators.EXP);
-                    one.div(one.add(e)).intoArray(out, outOff + i);
+                    VMath.sigmoid(DoubleVector.fromArray(DS, x, xOff + i)).intoArray(out, outOff + i);
                 }
                 break;
-            }
             default:
                 throw new IllegalArgumentException("unary: unknown op " + op);
         }
@@ -501,6 +528,15 @@ public final class VectorKernels implements Kernels {
         double s = lanesInOrder(s0.add(s1));
         for (; i < n; i++) {
             s += x[xOff + i];
+        }
+        return s;
+    }
+
+    /** Adds the lanes left to right, so the result never depends on how the JIT reduces. */
+    private static float lanesInOrder(FloatVector v) {
+        float s = 0f;
+        for (int l = 0, len = v.length(); l < len; l++) {
+            s += v.lane(l);
         }
         return s;
     }
@@ -582,6 +618,7 @@ public final class VectorKernels implements Kernels {
             int lim = PlainKernels.rowLimit(r, n, firstLimit, period);
             float m = Float.NEGATIVE_INFINITY;
             int j = 0;
+            int hb;
             int bound = FS.loopBound(lim);
             if (bound > 0) {
                 FloatVector acc = FloatVector.fromArray(FS, x, xb);
@@ -598,17 +635,19 @@ public final class VectorKernels implements Kernels {
                 continue;
             }
             float ms = m * scale;
-            FloatVector vs = FloatVector.broadcast(FS, scale);
-            FloatVector vm = FloatVector.broadcast(FS, -ms);
-            FloatVector sum = FloatVector.zero(FS);
-            for (j = 0; j < bound; j += FL) {
-                FloatVector e = FloatVector.fromArray(FS, x, xb + j).fma(vs, vm).lanewise(VectorOperators.EXP);
+            FloatVector vs = FloatVector.broadcast(FH, scale);
+            FloatVector vm = FloatVector.broadcast(FH, -ms);
+            FloatVector sum = FloatVector.zero(FH);
+            int hl = FH.length();
+            for (j = 0, hb = FH.loopBound(lim); j < hb; j += hl) {
+                FloatVector z = FloatVector.fromArray(FH, x, xb + j).fma(vs, vm);
+                FloatVector e = narrow(VMath.expForFloat((DoubleVector) z.convertShape(VectorOperators.F2D, DS, 0)));
                 e.intoArray(out, ob + j);
                 sum = sum.add(e);
             }
-            float s = sum.reduceLanes(VectorOperators.ADD);
+            float s = lanesInOrder(sum);
             for (; j < lim; j++) {
-                float e = (float) Math.exp(Math.fma(x[xb + j], scale, -ms));
+                float e = DetMath.exp(Math.fma(x[xb + j], scale, -ms));
                 out[ob + j] = e;
                 s += e;
             }
@@ -648,7 +687,7 @@ public final class VectorKernels implements Kernels {
             for (; j < bound; j += FL) {
                 acc = FloatVector.fromArray(FS, y, yb + j).fma(FloatVector.fromArray(FS, g, gb + j), acc);
             }
-            float d = acc.reduceLanes(VectorOperators.ADD);
+            float d = lanesInOrder(acc);
             for (; j < n; j++) {
                 d += y[yb + j] * g[gb + j];
             }
