@@ -4,13 +4,15 @@ import dev.heed.core.Rng;
 import dev.heed.core.internal.kernel.KernelBackends;
 import dev.heed.core.internal.kernel.Kernels;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apiguardian.api.API;
 
 /**
  * A quick report of the elementwise transcendentals and the row softmax: nanoseconds per element
- * (median of timed repetitions after a warm-up) on one thread, for 16 Ki and 1 Mi contiguous
+ * of CPU time (median and best of timed repetitions after a warm-up) on one thread, for 16 Ki and 1 Mi contiguous
  * elements, float32 and float64. Softmax runs 256 rows of 64 (16 Ki) and 1024 rows of 1024 (1 Mi).
  *
  * <pre>
@@ -52,7 +54,7 @@ public final class TranscendentalSpeed {
             }
         }
         Kernels k = KernelBackends.create(backend, 1);
-        out.printf(Locale.ROOT, "# Java %s; kernels: %s; ns per element, median (best) of %d%n",
+        out.printf(Locale.ROOT, "# Java %s; kernels: %s; CPU ns per element, median (best) of %d%n",
                 Runtime.version(), k.name(), reps);
         Rng rng = Rng.seeded(11);
         for (int n : new int[] {1 << 14, 1 << 20}) {
@@ -82,20 +84,27 @@ public final class TranscendentalSpeed {
         }
     }
 
-    /** @return {median, best} nanoseconds per element */
+    /**
+     * @return {median, best} nanoseconds per element, of the thread's CPU time when the JVM can
+     *     measure it (so time the thread spends descheduled on a busy machine does not count),
+     *     else of wall-clock time
+     */
     private static double[] time(int reps, int n, Runnable body) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean cpu = mx.isCurrentThreadCpuTimeSupported();
         long warmEnd = System.nanoTime() + 700_000_000L;
-        int inner = Math.max(1, (1 << 21) / n);
+        int inner = Math.max(1, (1 << 22) / n);
         while (System.nanoTime() < warmEnd) {
             body.run();
         }
         double[] t = new double[reps];
         for (int r = 0; r < reps; r++) {
-            long t0 = System.nanoTime();
+            long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
             for (int i = 0; i < inner; i++) {
                 body.run();
             }
-            t[r] = (System.nanoTime() - t0) / (double) inner / n;
+            long t1 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+            t[r] = (t1 - t0) / (double) inner / n;
         }
         Arrays.sort(t);
         return new double[] {t[reps / 2], t[0]};

@@ -364,7 +364,10 @@ public final class VectorKernels implements Kernels {
             case LOG:
             case TANH:
             case SIGMOID:
-                i = transcendental(op, x, xOff, out, outOff, n);
+                i = op == UnaryOp.EXP ? VMath.expF32(x, xOff, out, outOff, n)
+                        : op == UnaryOp.LOG ? VMath.logF32(x, xOff, out, outOff, n)
+                        : op == UnaryOp.TANH ? VMath.tanhF32(x, xOff, out, outOff, n)
+                        : VMath.sigmoidF32(x, xOff, out, outOff, n);
                 break;
             default:
                 throw new IllegalArgumentException("unary: unknown op " + op);
@@ -372,51 +375,6 @@ public final class VectorKernels implements Kernels {
         for (; i < n; i++) {
             out[outOff + i] = Scalar.apply(op, x[xOff + i]);
         }
-    }
-
-    /**
-     * float32 exp, log, tanh or sigmoid over whole float64 vectors: each group of lanes is widened,
-     * evaluated by {@link VMath} and rounded once, exactly like the scalar {@code DetMath} twin.
-     *
-     * @return how many leading elements were done (the caller finishes the tail with the scalar twin)
-     */
-    private static int transcendental(UnaryOp op, float[] x, int xOff, float[] out, int outOff, int n) {
-        int hl = FH.length();
-        int bound = FH.loopBound(n);
-        int i = 0;
-        switch (op) {
-            case EXP:
-                for (; i < bound; i += hl) {
-                    narrow(VMath.expForFloat(widen(x, xOff + i))).intoArray(out, outOff + i);
-                }
-                break;
-            case LOG:
-                for (; i < bound; i += hl) {
-                    narrow(VMath.log(widen(x, xOff + i))).intoArray(out, outOff + i);
-                }
-                break;
-            case TANH:
-                for (; i < bound; i += hl) {
-                    narrow(VMath.tanhForFloat(widen(x, xOff + i))).intoArray(out, outOff + i);
-                }
-                break;
-            case SIGMOID:
-                for (; i < bound; i += hl) {
-                    narrow(VMath.sigmoidForFloat(widen(x, xOff + i))).intoArray(out, outOff + i);
-                }
-                break;
-            default:
-                throw new IllegalArgumentException("unary: not a transcendental op " + op);
-        }
-        return i;
-    }
-
-    private static DoubleVector widen(float[] x, int off) {
-        return (DoubleVector) FloatVector.fromArray(FH, x, off).convertShape(VectorOperators.F2D, DS, 0);
-    }
-
-    private static FloatVector narrow(DoubleVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.D2F, FH, 0);
     }
 
     @Override
@@ -448,24 +406,16 @@ public final class VectorKernels implements Kernels {
                 break;
             }
             case EXP:
-                for (; i < bound; i += DL) {
-                    VMath.exp(DoubleVector.fromArray(DS, x, xOff + i)).intoArray(out, outOff + i);
-                }
+                i = VMath.expF64(x, xOff, out, outOff, n);
                 break;
             case LOG:
-                for (; i < bound; i += DL) {
-                    VMath.log(DoubleVector.fromArray(DS, x, xOff + i)).intoArray(out, outOff + i);
-                }
+                i = VMath.logF64(x, xOff, out, outOff, n);
                 break;
             case TANH:
-                for (; i < bound; i += DL) {
-                    VMath.tanh(DoubleVector.fromArray(DS, x, xOff + i)).intoArray(out, outOff + i);
-                }
+                i = VMath.tanhF64(x, xOff, out, outOff, n);
                 break;
             case SIGMOID:
-                for (; i < bound; i += DL) {
-                    VMath.sigmoid(DoubleVector.fromArray(DS, x, xOff + i)).intoArray(out, outOff + i);
-                }
+                i = VMath.sigmoidF64(x, xOff, out, outOff, n);
                 break;
             default:
                 throw new IllegalArgumentException("unary: unknown op " + op);
@@ -617,35 +567,33 @@ public final class VectorKernels implements Kernels {
             int ob = outOff + r * n;
             int lim = PlainKernels.rowLimit(r, n, firstLimit, period);
             float m = Float.NEGATIVE_INFINITY;
+            float mn = Float.POSITIVE_INFINITY;
             int j = 0;
-            int hb;
             int bound = FS.loopBound(lim);
             if (bound > 0) {
                 FloatVector acc = FloatVector.fromArray(FS, x, xb);
+                FloatVector accMin = acc;
                 for (j = FL; j < bound; j += FL) {
-                    acc = acc.max(FloatVector.fromArray(FS, x, xb + j));
+                    FloatVector v = FloatVector.fromArray(FS, x, xb + j);
+                    acc = acc.max(v);
+                    accMin = accMin.min(v);
                 }
                 m = acc.reduceLanes(VectorOperators.MAX);
+                mn = accMin.reduceLanes(VectorOperators.MIN);
             }
             for (; j < lim; j++) {
                 m = Math.max(m, x[xb + j]);
+                mn = Math.min(mn, x[xb + j]);
             }
             if (lim == 0 || m == Float.NEGATIVE_INFINITY) {
                 java.util.Arrays.fill(out, ob, ob + n, 0f);
                 continue;
             }
             float ms = m * scale;
-            FloatVector vs = FloatVector.broadcast(FH, scale);
-            FloatVector vm = FloatVector.broadcast(FH, -ms);
-            FloatVector sum = FloatVector.zero(FH);
-            int hl = FH.length();
-            for (j = 0, hb = FH.loopBound(lim); j < hb; j += hl) {
-                FloatVector z = FloatVector.fromArray(FH, x, xb + j).fma(vs, vm);
-                FloatVector e = narrow(VMath.expForFloat((DoubleVector) z.convertShape(VectorOperators.F2D, DS, 0)));
-                e.intoArray(out, ob + j);
-                sum = sum.add(e);
-            }
-            float s = lanesInOrder(sum);
+            // fma(x, scale, -ms) is monotone in x, so the row's extremes bound every argument of exp.
+            boolean inRange = Math.fma(mn, scale, -ms) >= -88f && Math.fma(m, scale, -ms) <= 88f;
+            float s = VMath.softmaxExp(x, xb, out, ob, lim, scale, -ms, inRange);
+            j = FH.loopBound(lim);
             for (; j < lim; j++) {
                 float e = DetMath.exp(Math.fma(x[xb + j], scale, -ms));
                 out[ob + j] = e;
