@@ -52,8 +52,8 @@ public final class DetMath {
     public static final double EXPF_MAX = 89;
     /** See {@link #EXPF_MAX}. */
     public static final double EXPF_MIN = -104;
-    /** Above this |x| float32 tanh rounds to ±1. */
-    public static final double TANH_SAT_F = 10;
+    /** float32 tanh clamps |x| here (see {@link #TANH_SAT}). */
+    public static final double TANH_SAT_F = 350;
     /** 1/n!: e^r - 1 - r = r^2 (C2 + C3 r + C4 r^2 + ...). */
     public static final double C2 = 1.0 / 2;
     /** See {@link #C2}. */
@@ -100,8 +100,11 @@ public final class DetMath {
 
     /** Below this |x| tanh uses its rational function. */
     public static final double TANH_SMALL = 0.625;
-    /** Above this |x| tanh is exactly ±1 in float64. */
-    public static final double TANH_SAT = 20;
+    /**
+     * tanh clamps |x| here to keep e^{2|x|} finite; from |x| = 20 on the result is already exactly ±1
+     * in float64 (and from 9.1 on in float32), so the clamp never changes a value.
+     */
+    public static final double TANH_SAT = 350;
     /** Numerator P(z) of (tanh(x) - x) / x^3 = P(z)/Q(z), z = x^2 (highest first). */
     public static final double TN2 = -9.64399179425052238628e-1;
     /** See {@link #TN2}. */

@@ -339,7 +339,10 @@ final class VMath {
                     DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
                     DoubleVector e = p.fma(r.mul(r), r).add(one)
                             .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    DoubleVector y = e.blend(one, x.compare(VectorOperators.GE, 0.0)).div(e.add(one));
+                    // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                    LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                    DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                    DoubleVector y = num.div(e.add(one));
                     ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
                 }
             } else {
@@ -352,7 +355,10 @@ final class VMath {
                     DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
                     DoubleVector e = p.fma(r.mul(r), r).add(one)
                             .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    DoubleVector y = e.blend(one, x.compare(VectorOperators.GE, 0.0)).div(e.add(one));
+                    // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                    LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                    DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                    DoubleVector y = num.div(e.add(one));
                     ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
                 }
             }
@@ -634,7 +640,10 @@ final class VMath {
                     DoubleVector e = p.fma(r.mul(r), r).add(one)
                             .mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
                             .mul(k.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    DoubleVector y = e.blend(one, x.compare(VectorOperators.GE, 0.0)).div(e.add(one));
+                    // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                    LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                    DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                    DoubleVector y = num.div(e.add(one));
                     y.intoArray(out, outOff + i);
                 }
             } else {
@@ -651,7 +660,10 @@ final class VMath {
                     DoubleVector e = p.fma(r.mul(r), r).add(one)
                             .mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
                             .mul(k.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    DoubleVector y = e.blend(one, x.compare(VectorOperators.GE, 0.0)).div(e.add(one));
+                    // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                    LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                    DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                    DoubleVector y = num.div(e.add(one));
                     y.intoArray(out, outOff + i);
                 }
             }
