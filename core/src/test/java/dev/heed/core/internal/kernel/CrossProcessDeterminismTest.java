@@ -95,17 +95,19 @@ class CrossProcessDeterminismTest {
         assumeTrue(KernelBackends.vectorModulePresent(), "needs --add-modules jdk.incubator.vector");
         Kernels k = KernelBackends.create("vector", 1);
         long first = digest(k);
-        long warm = first;
-        for (int i = 0; i < 400; i++) {   // long enough for C2 to compile the kernels
-            warm = digest(k);
-        }
-        assertEquals(first, warm, "the first call and the warmed-up calls differ in this JVM");
 
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-Xint", "--add-modules", "jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), CrossProcessDeterminismTest.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // While the interpreted child runs (a few seconds), keep calling the kernels here so that
+        // the JIT compiles them to vector instructions; every result must stay the same.
+        long warm = first;
+        for (int i = 0; i < 20_000 && (p.isAlive() || i < 200); i++) {
+            warm = digest(k);
+            assertEquals(first, warm, "call " + i + " differs from the first call in this JVM");
+        }
         String digest = null;
         StringBuilder all = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
