@@ -46,6 +46,8 @@ public final class DetMath {
     public static final double LN2_LO = 1.90821492927058770002e-10;
     /** ln2 rounded to double (enough for the float32 paths: k is at most 151 there). */
     public static final double LN2 = 0.6931471805599453;
+    /** The bits of 1.0. */
+    public static final long ONE_BITS = 0x3ff0000000000000L;
     /** The sign bit of a double. */
     public static final long SIGN = 0x8000000000000000L;
     /** float32 exp inputs are clamped to [EXPF_MIN, EXPF_MAX]: the results there round to 0 and +inf. */
@@ -151,7 +153,7 @@ public final class DetMath {
      */
     public static float sigmoid(float x) {
         double e = expForFloat(-Math.abs((double) x));
-        return (float) ((x >= 0f ? 1.0 : e) / (1.0 + e));
+        return (float) (numerator(x, e) / (1.0 + e));
     }
 
     /**
@@ -162,7 +164,13 @@ public final class DetMath {
      * @return e^x in float64, to be rounded to float32
      */
     public static double expForFloat(double x) {
-        double xc = Math.max(Math.min(x, EXPF_MAX), EXPF_MIN);
+        // The clamp changes nothing for |x| <= 88, so evaluate first and clamp only when needed
+        // (same bits, and C2 compiles this form several times faster than an unconditional clamp).
+        double y = expForFloatCore(x);
+        return Math.abs(x) <= 88.0 ? y : expForFloatCore(Math.max(Math.min(x, EXPF_MAX), EXPF_MIN));
+    }
+
+    private static double expForFloatCore(double xc) {
         double t = Math.fma(xc, LOG2E, SHIFT_D);
         double kf = t - SHIFT_D;
         long k = Double.doubleToRawLongBits(t) - SHIFT_D_BITS;
@@ -186,7 +194,16 @@ public final class DetMath {
      * @return tanh(x) in float64, to be rounded to float32
      */
     public static double tanhForFloat(double x) {
-        double a2 = 2.0 * Math.min(Math.abs(x), TANH_SAT_F);
+        double ax = Math.abs(x);
+        double th = tanhForFloatCore(2.0 * ax);
+        if (!(ax <= TANH_SAT_F)) {
+            th = tanhForFloatCore(2.0 * Math.min(ax, TANH_SAT_F));
+        }
+        return Double.longBitsToDouble(Double.doubleToRawLongBits(th) | (Double.doubleToRawLongBits(x) & SIGN));
+    }
+
+    /** @return tanh(a2 / 2) for {@code 0 <= a2 <= 700}, as {@code q / (q + 2)} with {@code q = e^{a2} - 1} */
+    private static double tanhForFloatCore(double a2) {
         double t = Math.fma(a2, LOG2E, SHIFT_D);
         double kf = t - SHIFT_D;
         long k = Double.doubleToRawLongBits(t) - SHIFT_D_BITS;
@@ -201,8 +218,7 @@ public final class DetMath {
         double qr = Math.fma(p, r * r, r);
         double s = Double.longBitsToDouble((k + 1023) << 52);
         double q = Math.fma(s, qr, s - 1.0);
-        double th = q / (q + 2.0);
-        return Double.longBitsToDouble(Double.doubleToRawLongBits(th) | (Double.doubleToRawLongBits(x) & SIGN));
+        return q / (q + 2.0);
     }
 
     // ---- float64 ------------------------------------------------------------------------------
@@ -212,7 +228,11 @@ public final class DetMath {
      * @return e^x within 1 ulp; +inf above about 709.78, 0 below about -745.13, NaN for NaN
      */
     public static double exp(double x) {
-        double xc = Math.max(Math.min(x, EXP_MAX), EXP_MIN);
+        double y = expCore(x);
+        return Math.abs(x) <= 700.0 ? y : expCore(Math.max(Math.min(x, EXP_MAX), EXP_MIN));
+    }
+
+    private static double expCore(double xc) {
         double t = Math.fma(xc, LOG2E, SHIFT_D);
         double kf = t - SHIFT_D;
         long k = Double.doubleToRawLongBits(t) - SHIFT_D_BITS;
@@ -278,7 +298,7 @@ public final class DetMath {
             double den = Math.fma(Math.fma(z + TD2, z, TD1), z, TD0);
             t = Math.fma(ax * z, num / den, ax);
         } else {
-            double e = exp(2.0 * Math.min(ax, TANH_SAT));
+            double e = exp(2.0 * (ax > TANH_SAT ? TANH_SAT : ax));   // NaN stays NaN
             t = 1.0 - 2.0 / (e + 1.0);
         }
         return Double.longBitsToDouble(Double.doubleToRawLongBits(t) | (Double.doubleToRawLongBits(x) & SIGN));
@@ -290,6 +310,15 @@ public final class DetMath {
      */
     public static double sigmoid(double x) {
         double e = exp(-Math.abs(x));
-        return (x >= 0.0 ? 1.0 : e) / (1.0 + e);
+        return numerator(x, e) / (1.0 + e);
+    }
+
+    /**
+     * @return {@code x >= 0 ? 1 : e}, chosen with the sign bit of x and no branch (random signs
+     *     would make a branch mispredict); -0 picks e, which is then 1, and NaN gives NaN either way
+     */
+    private static double numerator(double x, double e) {
+        long neg = Double.doubleToRawLongBits(x) >> 63;
+        return Double.longBitsToDouble((Double.doubleToRawLongBits(e) & neg) | (ONE_BITS & ~neg));
     }
 }
