@@ -41,9 +41,10 @@ import static dev.heed.core.internal.kernel.DetMath.TD2;
 import static dev.heed.core.internal.kernel.DetMath.TN0;
 import static dev.heed.core.internal.kernel.DetMath.TN1;
 import static dev.heed.core.internal.kernel.DetMath.TN2;
+
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -66,7 +67,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Lane-wise min/max and blends are slow on C2, so each loop first checks a chunk of inputs
  * with integer bit operations: when every input of the chunk lies where the scalar twin's clamps
  * and special-value cases do nothing (|x| at most a bound, or a positive normal number for log),
- * it runs a loop without them; otherwise the full version. Both give the scalar twin's bits.
+ * it runs a loop without them; otherwise the full version, kept in a separate method so that the
+ * common method stays small (C2 compiles these large loops slowly). Both give the twin's bits.
  */
 final class VMath {
 
@@ -169,20 +171,42 @@ final class VMath {
                     ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
                 }
             } else {
-                for (int i = c; i < end; i += HL) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-                    DoubleVector xc = x.min(fMax).max(fMin);
-                    DoubleVector t = xc.fma(log2e, shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    DoubleVector y = p.fma(r.mul(r), r).add(one)
-                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
-                }
+                expF32Full(in, inOff, out, outOff, c, end);
             }
         }
         return bound;
+    }
+
+    /**
+     * The full version of {@link #expF32} (clamps and special values) for elements
+     * {@code [from, to)}, in a method of its own so that C2 compiles it only if it gets hot.
+     */
+    private static void expF32Full(float[] in, int inOff, float[] out, int outOff, int from, int to) {
+        DoubleVector fMax = DoubleVector.broadcast(DS, EXPF_MAX);
+        DoubleVector fMin = DoubleVector.broadcast(DS, EXPF_MIN);
+        DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector negLn2 = DoubleVector.broadcast(DS, -LN2);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector c2 = DoubleVector.broadcast(DS, C2);
+        DoubleVector c3 = DoubleVector.broadcast(DS, C3);
+        DoubleVector c4 = DoubleVector.broadcast(DS, C4);
+        DoubleVector c5 = DoubleVector.broadcast(DS, C5);
+        DoubleVector c6 = DoubleVector.broadcast(DS, C6);
+        DoubleVector c7 = DoubleVector.broadcast(DS, C7);
+        DoubleVector c8 = DoubleVector.broadcast(DS, C8);
+        DoubleVector c9 = DoubleVector.broadcast(DS, C9);
+        for (int i = from; i < to; i += HL) {
+            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector xc = x.min(fMax).max(fMin);
+            DoubleVector t = xc.fma(log2e, shift);
+            LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+            DoubleVector r = t.sub(shift).fma(negLn2, xc);
+            DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+            DoubleVector y = p.fma(r.mul(r), r).add(one)
+                    .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+            ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+        }
     }
 
     /**
@@ -223,28 +247,48 @@ final class VMath {
                     ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
                 }
             } else {
-                for (int i = c; i < end; i += HL) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-                    VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
-                    LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
-                    DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
-                            .sub(shift).sub(zero.blend(52.0, sub));
-                    DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
-                    DoubleVector s = f.div(f.add(two));
-                    DoubleVector z = s.mul(s);
-                    DoubleVector w = z.mul(z);
-                    DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
-                    DoubleVector hfsq = f.mul(0.5).mul(f);
-                    DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
-                    DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
-                            .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
-                            .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
-                            .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
-                    ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
-                }
+                logF32Full(in, inOff, out, outOff, c, end);
             }
         }
         return bound;
+    }
+
+    /**
+     * The full version of {@link #logF32} (clamps and special values) for elements
+     * {@code [from, to)}, in a method of its own so that C2 compiles it only if it gets hot.
+     */
+    private static void logF32Full(float[] in, int inOff, float[] out, int outOff, int from, int to) {
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector zero = DoubleVector.zero(DS);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector two = DoubleVector.broadcast(DS, 2.0);
+        DoubleVector ln2Hi = DoubleVector.broadcast(DS, LN2_HI);
+        DoubleVector lg1 = DoubleVector.broadcast(DS, LG1);
+        DoubleVector lg2 = DoubleVector.broadcast(DS, LG2);
+        DoubleVector lg3 = DoubleVector.broadcast(DS, LG3);
+        DoubleVector lg4 = DoubleVector.broadcast(DS, LG4);
+        DoubleVector lg5 = DoubleVector.broadcast(DS, LG5);
+        DoubleVector lg6 = DoubleVector.broadcast(DS, LG6);
+        DoubleVector lg7 = DoubleVector.broadcast(DS, LG7);
+        for (int i = from; i < to; i += HL) {
+            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
+            VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
+            LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
+            DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
+                    .sub(shift).sub(zero.blend(52.0, sub));
+            DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
+            DoubleVector s = f.div(f.add(two));
+            DoubleVector z = s.mul(s);
+            DoubleVector w = z.mul(z);
+            DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
+            DoubleVector hfsq = f.mul(0.5).mul(f);
+            DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+            DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
+                    .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
+                    .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
+                    .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
+            ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+        }
     }
 
     /**
@@ -286,23 +330,44 @@ final class VMath {
                     ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
                 }
             } else {
-                for (int i = c; i < end; i += HL) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-                    DoubleVector a2 = x.abs().min(tanhSatF).mul(2.0);
-                    DoubleVector t = a2.fma(log2e, shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = t.sub(shift).fma(negLn2, a2);
-                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    DoubleVector qr = p.fma(r.mul(r), r);
-                    DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-                    DoubleVector q = s.fma(qr, s.sub(one));
-                    DoubleVector th = q.div(q.add(2.0));
-                    DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
-                    ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
-                }
+                tanhF32Full(in, inOff, out, outOff, c, end);
             }
         }
         return bound;
+    }
+
+    /**
+     * The full version of {@link #tanhF32} (clamps and special values) for elements
+     * {@code [from, to)}, in a method of its own so that C2 compiles it only if it gets hot.
+     */
+    private static void tanhF32Full(float[] in, int inOff, float[] out, int outOff, int from, int to) {
+        DoubleVector tanhSatF = DoubleVector.broadcast(DS, TANH_SAT_F);
+        DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector negLn2 = DoubleVector.broadcast(DS, -LN2);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector c2 = DoubleVector.broadcast(DS, C2);
+        DoubleVector c3 = DoubleVector.broadcast(DS, C3);
+        DoubleVector c4 = DoubleVector.broadcast(DS, C4);
+        DoubleVector c5 = DoubleVector.broadcast(DS, C5);
+        DoubleVector c6 = DoubleVector.broadcast(DS, C6);
+        DoubleVector c7 = DoubleVector.broadcast(DS, C7);
+        DoubleVector c8 = DoubleVector.broadcast(DS, C8);
+        DoubleVector c9 = DoubleVector.broadcast(DS, C9);
+        for (int i = from; i < to; i += HL) {
+            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector a2 = x.abs().min(tanhSatF).mul(2.0);
+            DoubleVector t = a2.fma(log2e, shift);
+            LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+            DoubleVector r = t.sub(shift).fma(negLn2, a2);
+            DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+            DoubleVector qr = p.fma(r.mul(r), r);
+            DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector q = s.fma(qr, s.sub(one));
+            DoubleVector th = q.div(q.add(2.0));
+            DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
+            ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+        }
     }
 
     /**
@@ -346,24 +411,46 @@ final class VMath {
                     ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
                 }
             } else {
-                for (int i = c; i < end; i += HL) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-                    DoubleVector xc = x.abs().neg().min(fMax).max(fMin);
-                    DoubleVector t = xc.fma(log2e, shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    DoubleVector e = p.fma(r.mul(r), r).add(one)
-                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
-                    LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
-                    DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
-                    DoubleVector y = num.div(e.add(one));
-                    ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
-                }
+                sigmoidF32Full(in, inOff, out, outOff, c, end);
             }
         }
         return bound;
+    }
+
+    /**
+     * The full version of {@link #sigmoidF32} (clamps and special values) for elements
+     * {@code [from, to)}, in a method of its own so that C2 compiles it only if it gets hot.
+     */
+    private static void sigmoidF32Full(float[] in, int inOff, float[] out, int outOff, int from, int to) {
+        DoubleVector fMax = DoubleVector.broadcast(DS, EXPF_MAX);
+        DoubleVector fMin = DoubleVector.broadcast(DS, EXPF_MIN);
+        DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector negLn2 = DoubleVector.broadcast(DS, -LN2);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector c2 = DoubleVector.broadcast(DS, C2);
+        DoubleVector c3 = DoubleVector.broadcast(DS, C3);
+        DoubleVector c4 = DoubleVector.broadcast(DS, C4);
+        DoubleVector c5 = DoubleVector.broadcast(DS, C5);
+        DoubleVector c6 = DoubleVector.broadcast(DS, C6);
+        DoubleVector c7 = DoubleVector.broadcast(DS, C7);
+        DoubleVector c8 = DoubleVector.broadcast(DS, C8);
+        DoubleVector c9 = DoubleVector.broadcast(DS, C9);
+        for (int i = from; i < to; i += HL) {
+            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector xc = x.abs().neg().min(fMax).max(fMin);
+            DoubleVector t = xc.fma(log2e, shift);
+            LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+            DoubleVector r = t.sub(shift).fma(negLn2, xc);
+            DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+            DoubleVector e = p.fma(r.mul(r), r).add(one)
+                    .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+            // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+            LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+            DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+            DoubleVector y = num.div(e.add(one));
+            ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+        }
     }
 
     /**
@@ -412,24 +499,51 @@ final class VMath {
                     y.intoArray(out, outOff + i);
                 }
             } else {
-                for (int i = c; i < end; i += DL) {
-                    DoubleVector x = DoubleVector.fromArray(DS, in, inOff + i);
-                    DoubleVector xc = x.min(dMax).max(dMin);
-                    DoubleVector t = xc.fma(log2e, shift);
-                    DoubleVector kf = t.sub(shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = kf.fma(negLn2Lo, kf.fma(negLn2Hi, xc));
-                    DoubleVector p = r.fma(c13, c12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8)
-                            .fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-                    DoubleVector y = p.fma(r.mul(r), r).add(one)
-                            .mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
-                            .mul(k.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    y.intoArray(out, outOff + i);
-                }
+                expF64Full(in, inOff, out, outOff, c, end);
             }
         }
         return bound;
+    }
+
+    /**
+     * The full version of {@link #expF64} (clamps and special values) for elements
+     * {@code [from, to)}, in a method of its own so that C2 compiles it only if it gets hot.
+     */
+    private static void expF64Full(double[] in, int inOff, double[] out, int outOff, int from, int to) {
+        DoubleVector dMax = DoubleVector.broadcast(DS, EXP_MAX);
+        DoubleVector dMin = DoubleVector.broadcast(DS, EXP_MIN);
+        DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector negLn2Hi = DoubleVector.broadcast(DS, -LN2_HI);
+        DoubleVector negLn2Lo = DoubleVector.broadcast(DS, -LN2_LO);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector c2 = DoubleVector.broadcast(DS, C2);
+        DoubleVector c3 = DoubleVector.broadcast(DS, C3);
+        DoubleVector c4 = DoubleVector.broadcast(DS, C4);
+        DoubleVector c5 = DoubleVector.broadcast(DS, C5);
+        DoubleVector c6 = DoubleVector.broadcast(DS, C6);
+        DoubleVector c7 = DoubleVector.broadcast(DS, C7);
+        DoubleVector c8 = DoubleVector.broadcast(DS, C8);
+        DoubleVector c9 = DoubleVector.broadcast(DS, C9);
+        DoubleVector c10 = DoubleVector.broadcast(DS, C10);
+        DoubleVector c11 = DoubleVector.broadcast(DS, C11);
+        DoubleVector c12 = DoubleVector.broadcast(DS, C12);
+        DoubleVector c13 = DoubleVector.broadcast(DS, C13);
+        for (int i = from; i < to; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, in, inOff + i);
+            DoubleVector xc = x.min(dMax).max(dMin);
+            DoubleVector t = xc.fma(log2e, shift);
+            DoubleVector kf = t.sub(shift);
+            LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+            DoubleVector r = kf.fma(negLn2Lo, kf.fma(negLn2Hi, xc));
+            DoubleVector p = r.fma(c13, c12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8)
+                    .fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+            LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            DoubleVector y = p.fma(r.mul(r), r).add(one)
+                    .mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
+                    .mul(k.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+            y.intoArray(out, outOff + i);
+        }
     }
 
     /**
@@ -470,28 +584,48 @@ final class VMath {
                     y.intoArray(out, outOff + i);
                 }
             } else {
-                for (int i = c; i < end; i += DL) {
-                    DoubleVector x = DoubleVector.fromArray(DS, in, inOff + i);
-                    VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
-                    LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
-                    DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
-                            .sub(shift).sub(zero.blend(52.0, sub));
-                    DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
-                    DoubleVector s = f.div(f.add(two));
-                    DoubleVector z = s.mul(s);
-                    DoubleVector w = z.mul(z);
-                    DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
-                    DoubleVector hfsq = f.mul(0.5).mul(f);
-                    DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
-                    DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
-                            .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
-                            .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
-                            .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
-                    y.intoArray(out, outOff + i);
-                }
+                logF64Full(in, inOff, out, outOff, c, end);
             }
         }
         return bound;
+    }
+
+    /**
+     * The full version of {@link #logF64} (clamps and special values) for elements
+     * {@code [from, to)}, in a method of its own so that C2 compiles it only if it gets hot.
+     */
+    private static void logF64Full(double[] in, int inOff, double[] out, int outOff, int from, int to) {
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector zero = DoubleVector.zero(DS);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector two = DoubleVector.broadcast(DS, 2.0);
+        DoubleVector ln2Hi = DoubleVector.broadcast(DS, LN2_HI);
+        DoubleVector lg1 = DoubleVector.broadcast(DS, LG1);
+        DoubleVector lg2 = DoubleVector.broadcast(DS, LG2);
+        DoubleVector lg3 = DoubleVector.broadcast(DS, LG3);
+        DoubleVector lg4 = DoubleVector.broadcast(DS, LG4);
+        DoubleVector lg5 = DoubleVector.broadcast(DS, LG5);
+        DoubleVector lg6 = DoubleVector.broadcast(DS, LG6);
+        DoubleVector lg7 = DoubleVector.broadcast(DS, LG7);
+        for (int i = from; i < to; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, in, inOff + i);
+            VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
+            LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
+            DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
+                    .sub(shift).sub(zero.blend(52.0, sub));
+            DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
+            DoubleVector s = f.div(f.add(two));
+            DoubleVector z = s.mul(s);
+            DoubleVector w = z.mul(z);
+            DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
+            DoubleVector hfsq = f.mul(0.5).mul(f);
+            DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+            DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
+                    .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
+                    .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
+                    .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
+            y.intoArray(out, outOff + i);
+        }
     }
 
     /**
@@ -562,39 +696,73 @@ final class VMath {
                     y.intoArray(out, outOff + i);
                 }
             } else {
-                for (int i = c; i < end; i += DL) {
-                    DoubleVector x = DoubleVector.fromArray(DS, in, inOff + i);
-                    DoubleVector ax = x.abs();
-                    VectorMask<Double> small = ax.compare(VectorOperators.LT, TANH_SMALL);
-                    DoubleVector th;
-                    if (small.allTrue()) {
-                        th = zero;
-                    } else {
-                        DoubleVector xc = ax.min(tanhSat).mul(2.0).min(dMax).max(dMin);
-                        DoubleVector t = xc.fma(log2e, shift);
-                        DoubleVector kf = t.sub(shift);
-                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                        DoubleVector r = kf.fma(negLn2Lo, kf.fma(negLn2Hi, xc));
-                        DoubleVector p = r.fma(c13, c12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8)
-                                .fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                        LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-                        DoubleVector e = p.fma(r.mul(r), r).add(one)
-                                .mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
-                                .mul(k.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                        th = one.sub(two.div(e.add(one)));
-                    }
-                    if (small.anyTrue()) {
-                        DoubleVector z = ax.mul(ax);
-                        DoubleVector num = z.fma(TN2, TN1).fma(z, tn0);
-                        DoubleVector den = z.add(TD2).fma(z, td1).fma(z, td0);
-                        th = th.blend(ax.mul(z).fma(num.div(den), ax), small);
-                    }
-                    DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
-                    y.intoArray(out, outOff + i);
-                }
+                tanhF64Full(in, inOff, out, outOff, c, end);
             }
         }
         return bound;
+    }
+
+    /**
+     * The full version of {@link #tanhF64} (clamps and special values) for elements
+     * {@code [from, to)}, in a method of its own so that C2 compiles it only if it gets hot.
+     */
+    private static void tanhF64Full(double[] in, int inOff, double[] out, int outOff, int from, int to) {
+        DoubleVector dMax = DoubleVector.broadcast(DS, EXP_MAX);
+        DoubleVector dMin = DoubleVector.broadcast(DS, EXP_MIN);
+        DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector negLn2Hi = DoubleVector.broadcast(DS, -LN2_HI);
+        DoubleVector negLn2Lo = DoubleVector.broadcast(DS, -LN2_LO);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector c2 = DoubleVector.broadcast(DS, C2);
+        DoubleVector c3 = DoubleVector.broadcast(DS, C3);
+        DoubleVector c4 = DoubleVector.broadcast(DS, C4);
+        DoubleVector c5 = DoubleVector.broadcast(DS, C5);
+        DoubleVector c6 = DoubleVector.broadcast(DS, C6);
+        DoubleVector c7 = DoubleVector.broadcast(DS, C7);
+        DoubleVector c8 = DoubleVector.broadcast(DS, C8);
+        DoubleVector c9 = DoubleVector.broadcast(DS, C9);
+        DoubleVector c10 = DoubleVector.broadcast(DS, C10);
+        DoubleVector c11 = DoubleVector.broadcast(DS, C11);
+        DoubleVector c12 = DoubleVector.broadcast(DS, C12);
+        DoubleVector c13 = DoubleVector.broadcast(DS, C13);
+        DoubleVector zero = DoubleVector.zero(DS);
+        DoubleVector two = DoubleVector.broadcast(DS, 2.0);
+        DoubleVector tanhSat = DoubleVector.broadcast(DS, TANH_SAT);
+        DoubleVector tn1 = DoubleVector.broadcast(DS, TN1);
+        DoubleVector tn0 = DoubleVector.broadcast(DS, TN0);
+        DoubleVector td1 = DoubleVector.broadcast(DS, TD1);
+        DoubleVector td0 = DoubleVector.broadcast(DS, TD0);
+        for (int i = from; i < to; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, in, inOff + i);
+            DoubleVector ax = x.abs();
+            VectorMask<Double> small = ax.compare(VectorOperators.LT, TANH_SMALL);
+            DoubleVector th;
+            if (small.allTrue()) {
+                th = zero;
+            } else {
+                DoubleVector xc = ax.min(tanhSat).mul(2.0).min(dMax).max(dMin);
+                DoubleVector t = xc.fma(log2e, shift);
+                DoubleVector kf = t.sub(shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = kf.fma(negLn2Lo, kf.fma(negLn2Hi, xc));
+                DoubleVector p = r.fma(c13, c12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8)
+                        .fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+                DoubleVector e = p.fma(r.mul(r), r).add(one)
+                        .mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
+                        .mul(k.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                th = one.sub(two.div(e.add(one)));
+            }
+            if (small.anyTrue()) {
+                DoubleVector z = ax.mul(ax);
+                DoubleVector num = z.fma(TN2, TN1).fma(z, tn0);
+                DoubleVector den = z.add(TD2).fma(z, td1).fma(z, td0);
+                th = th.blend(ax.mul(z).fma(num.div(den), ax), small);
+            }
+            DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
+            y.intoArray(out, outOff + i);
+        }
     }
 
     /**
@@ -647,28 +815,55 @@ final class VMath {
                     y.intoArray(out, outOff + i);
                 }
             } else {
-                for (int i = c; i < end; i += DL) {
-                    DoubleVector x = DoubleVector.fromArray(DS, in, inOff + i);
-                    DoubleVector xc = x.abs().neg().min(dMax).max(dMin);
-                    DoubleVector t = xc.fma(log2e, shift);
-                    DoubleVector kf = t.sub(shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = kf.fma(negLn2Lo, kf.fma(negLn2Hi, xc));
-                    DoubleVector p = r.fma(c13, c12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8)
-                            .fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-                    DoubleVector e = p.fma(r.mul(r), r).add(one)
-                            .mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
-                            .mul(k.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
-                    LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
-                    DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
-                    DoubleVector y = num.div(e.add(one));
-                    y.intoArray(out, outOff + i);
-                }
+                sigmoidF64Full(in, inOff, out, outOff, c, end);
             }
         }
         return bound;
+    }
+
+    /**
+     * The full version of {@link #sigmoidF64} (clamps and special values) for elements
+     * {@code [from, to)}, in a method of its own so that C2 compiles it only if it gets hot.
+     */
+    private static void sigmoidF64Full(double[] in, int inOff, double[] out, int outOff, int from, int to) {
+        DoubleVector dMax = DoubleVector.broadcast(DS, EXP_MAX);
+        DoubleVector dMin = DoubleVector.broadcast(DS, EXP_MIN);
+        DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector negLn2Hi = DoubleVector.broadcast(DS, -LN2_HI);
+        DoubleVector negLn2Lo = DoubleVector.broadcast(DS, -LN2_LO);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector c2 = DoubleVector.broadcast(DS, C2);
+        DoubleVector c3 = DoubleVector.broadcast(DS, C3);
+        DoubleVector c4 = DoubleVector.broadcast(DS, C4);
+        DoubleVector c5 = DoubleVector.broadcast(DS, C5);
+        DoubleVector c6 = DoubleVector.broadcast(DS, C6);
+        DoubleVector c7 = DoubleVector.broadcast(DS, C7);
+        DoubleVector c8 = DoubleVector.broadcast(DS, C8);
+        DoubleVector c9 = DoubleVector.broadcast(DS, C9);
+        DoubleVector c10 = DoubleVector.broadcast(DS, C10);
+        DoubleVector c11 = DoubleVector.broadcast(DS, C11);
+        DoubleVector c12 = DoubleVector.broadcast(DS, C12);
+        DoubleVector c13 = DoubleVector.broadcast(DS, C13);
+        for (int i = from; i < to; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, in, inOff + i);
+            DoubleVector xc = x.abs().neg().min(dMax).max(dMin);
+            DoubleVector t = xc.fma(log2e, shift);
+            DoubleVector kf = t.sub(shift);
+            LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+            DoubleVector r = kf.fma(negLn2Lo, kf.fma(negLn2Hi, xc));
+            DoubleVector p = r.fma(c13, c12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8)
+                    .fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+            LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            DoubleVector e = p.fma(r.mul(r), r).add(one)
+                    .mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
+                    .mul(k.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+            // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+            LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+            DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+            DoubleVector y = num.div(e.add(one));
+            y.intoArray(out, outOff + i);
+        }
     }
 
     /**
