@@ -69,6 +69,10 @@ import jdk.incubator.vector.VectorSpecies;
  * and special-value cases do nothing (|x| at most a bound, or a positive normal number for log),
  * it runs a loop without them; otherwise the full version, kept in a separate method so that the
  * common method stays small (C2 compiles these large loops slowly). Both give the twin's bits.
+ *
+ * <p>The arithmetic is repeated in several loops (exp inside sigmoid, tanh and the softmax, each
+ * with and without clamps). A change to {@code DetMath} must be made to every copy here in the
+ * same order; {@code DetMathTest} compares every kernel with the scalar twin bit for bit.
  */
 final class VMath {
 
