@@ -9,19 +9,26 @@ import org.apiguardian.api.API;
  * operations is written with the Vector API in the vector backend ({@code VMath}), so the scalar
  * and vector versions, interpreted or compiled, give the same bits on every Java platform.
  *
- * <p>Algorithms: exp reduces {@code x = k ln2 + r} (Cody–Waite, two-part ln2, {@code |r| <= ln2/2}),
- * evaluates {@code e^r - 1} with a polynomial and multiplies by {@code 2^k} built in the exponent
- * bits (in two halves, so results near overflow and in the subnormal range round once). log splits
- * {@code x = 2^e m} with {@code m} in {@code [sqrt(1/2), sqrt(2))} and evaluates {@code log(m)} with
- * a polynomial in {@code m - 1} (float32) or in {@code s = (m-1)/(m+1)} (float64). tanh uses an odd
- * polynomial (float32) or rational function (float64) for {@code |x| < 0.625} and
- * {@code 1 - 2/(e^{2|x|} + 1)} beyond, saturating to ±1. sigmoid is
- * {@code 1/(1+e^{-x})} for {@code x >= 0} and {@code e^x/(1+e^x)} below, so it never overflows.
+ * <p>Algorithms (float64): exp reduces {@code x = k ln2 + r} (Cody–Waite, two-part ln2,
+ * {@code |r| <= ln2/2}), evaluates {@code e^r - 1} with its Taylor polynomial to degree 13 and
+ * multiplies by {@code 2^k} built in the exponent bits (in two halves, so results near overflow
+ * and in the subnormal range round once). log splits {@code x = 2^e m} with {@code m} in
+ * {@code [sqrt(1/2), sqrt(2))} (subnormals scaled first) and evaluates {@code log(m)} in
+ * {@code s = (m-1)/(m+1)} with fdlibm's minimax coefficients. tanh uses a rational function for
+ * {@code |x| < 0.625} and {@code 1 - 2/(e^{2|x|} + 1)} beyond. sigmoid is {@code 1/(1+e^{-x})}
+ * for {@code x >= 0} and {@code e^x/(1+e^x)} below, so it never overflows.
+ *
+ * <p>float32: the argument is widened and everything is evaluated in float64, then rounded once
+ * (exp with a degree-9 polynomial and one-part ln2, enough for about 2^-36; tanh as
+ * {@code q / (q + 2)} with {@code q = e^{2|x|} - 1} assembled as {@code 2^k (e^r - 1) + (2^k - 1)},
+ * which has no cancellation for small |x|; log through the float64 log).
+ *
  * Special values follow {@link Math}: NaN in gives NaN, exp overflows to +inf and underflows to
  * 0, {@code log(±0) = -inf}, {@code log(x < 0) = NaN}, {@code log(+inf) = +inf}.
  *
  * <p>Accuracy (checked in the tests against {@link Math} in float64): float32 within 1 ulp of the
- * exact result, float64 within 2 ulps. Stateless and thread-safe.
+ * exact result (0.501 ulp measured), float64 within 2 ulps of {@link Math} (exp and log 1 ulp).
+ * Stateless and thread-safe.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class DetMath {
@@ -225,7 +232,7 @@ public final class DetMath {
 
     /**
      * @param x any double
-     * @return e^x within 1 ulp; +inf above about 709.78, 0 below about -745.13, NaN for NaN
+     * @return e^x within 1 ulp of {@link Math#exp}; +inf above about 709.78, 0 below about -745.13, NaN for NaN
      */
     public static double exp(double x) {
         double y = expCore(x);
@@ -257,7 +264,7 @@ public final class DetMath {
 
     /**
      * @param x any double
-     * @return the natural logarithm within 1 ulp; -inf for ±0, NaN below 0 or for NaN, +inf for +inf
+     * @return the natural logarithm within 1 ulp of {@link Math#log}; -inf for ±0, NaN below 0 or for NaN, +inf for +inf
      */
     public static double log(double x) {
         boolean sub = x < Double.MIN_NORMAL;
@@ -287,7 +294,7 @@ public final class DetMath {
 
     /**
      * @param x any double
-     * @return the hyperbolic tangent within 2 ulps; ±1 for large |x|, NaN for NaN, -0 for -0
+     * @return the hyperbolic tangent within 2 ulps of {@link Math#tanh}; ±1 for large |x|, NaN for NaN, -0 for -0
      */
     public static double tanh(double x) {
         double ax = Math.abs(x);
@@ -306,7 +313,7 @@ public final class DetMath {
 
     /**
      * @param x any double
-     * @return the logistic function 1 / (1 + e^-x) within 2 ulps; 0 and 1 at -inf and +inf
+     * @return the logistic function 1 / (1 + e^-x) within 2 ulps of its {@link Math#exp} form; 0 and 1 at -inf and +inf
      */
     public static double sigmoid(double x) {
         double e = exp(-Math.abs(x));
