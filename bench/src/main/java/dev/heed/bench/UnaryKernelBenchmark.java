@@ -18,9 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Elementwise transcendentals over 4096 contiguous elements: the Vector API's lane-wise
- * EXP/TANH/LOG (vectorised math routines once the JIT has compiled the loop) against the scalar
- * {@code Math} loop of the plain backend. Time per call; divide by 4096 for time per element.
+ * Elementwise transcendentals over 4096 contiguous elements: the vector backend's reproducible
+ * lane-wise exp/tanh/sigmoid/log against the scalar loop of the plain backend (the same functions,
+ * bit for bit). Time per call; divide by 4096 for time per element.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar bench/target/heed-benchmarks.jar UnaryKernelBenchmark

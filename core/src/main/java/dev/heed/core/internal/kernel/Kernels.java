@@ -64,7 +64,11 @@ public interface Kernels {
     /** The float64 twin of {@link #binary(BinaryOp, float[], int, float[], int, float[], int, int)}. */
     void binary(BinaryOp op, double[] x, int xOff, double[] y, int yOff, double[] out, int outOff, int n);
 
-    /** Elementwise unary op over {@code n} contiguous elements: {@code out[i] = op(x[i])}. */
+    /**
+     * Elementwise unary op over {@code n} contiguous elements: {@code out[i] = op(x[i])}. EXP, LOG,
+     * TANH and SIGMOID are exactly {@link DetMath}'s functions on every backend, so the result has
+     * the same bits in every process, interpreted or compiled.
+     */
     void unary(UnaryOp op, float[] x, int xOff, float[] out, int outOff, int n);
 
     /** The float64 twin of {@link #unary(UnaryOp, float[], int, float[], int, int)}. */
@@ -98,7 +102,8 @@ public interface Kernels {
      * {@code period <= 0}, else {@code clamp(firstLimit + r mod period, 0, n)} (a causal mask whose
      * pattern repeats every {@code period} rows). A row whose kept entries are all {@code -inf} (or
      * that keeps none) becomes zeros. Rows are independent, so the result does not depend on
-     * threads.
+     * threads; the exponentials are {@link DetMath#exp(float)} and each backend sums in a fixed
+     * order, so a backend gives the same bits in every process.
      *
      * @throws IllegalArgumentException if {@code scale} is not positive and finite
      */

@@ -307,7 +307,7 @@ public final class PlainKernels implements Kernels {
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) {
-            out[outOff + i] = (float) apply(op, x[xOff + i]);
+            out[outOff + i] = apply(op, x[xOff + i]);
         }
     }
 
@@ -389,14 +389,25 @@ public final class PlainKernels implements Kernels {
     static double apply(UnaryOp op, double x) {
         switch (op) {
             case NEG: return -x;
-            case EXP: return Math.exp(x);
-            case LOG: return Math.log(x);
-            case TANH: return Math.tanh(x);
-            case SIGMOID: return 1.0 / (1.0 + Math.exp(-x));
+            case EXP: return DetMath.exp(x);
+            case LOG: return DetMath.log(x);
+            case TANH: return DetMath.tanh(x);
+            case SIGMOID: return DetMath.sigmoid(x);
             case RELU: return x > 0 ? x : 0.0;
             case SQRT: return Math.sqrt(x);
             case ABS: return Math.abs(x);
             default: throw new IllegalArgumentException("unknown unary op " + op);
+        }
+    }
+
+    /** float32 version: the transcendentals round once from {@link DetMath}'s float64 evaluation. */
+    static float apply(UnaryOp op, float x) {
+        switch (op) {
+            case EXP: return DetMath.exp(x);
+            case LOG: return DetMath.log(x);
+            case TANH: return DetMath.tanh(x);
+            case SIGMOID: return DetMath.sigmoid(x);
+            default: return (float) apply(op, (double) x);
         }
     }
 
@@ -419,7 +430,7 @@ public final class PlainKernels implements Kernels {
             float ms = m * scale;
             double sum = 0;
             for (int j = 0; j < lim; j++) {
-                float e = (float) Math.exp(x[xb + j] * scale - ms);
+                float e = DetMath.exp(Math.fma(x[xb + j], scale, -ms));
                 out[ob + j] = e;
                 sum += e;
             }

@@ -120,7 +120,7 @@ class ElementwiseTest {
     @ParameterizedTest
     @MethodSource("backends")
     void transcendentalsStayAccurateOnceCompiled(String backend) {
-        // The JIT replaces the Vector API's lane-by-lane fallback with vectorised math routines only
+        // The JIT replaces the Vector API's lane-by-lane fallback with vector instructions only
         // after the loop is hot, so call it often enough to reach that code before checking.
         Kernels kern = KernelBackends.create(backend, 1);
         Rng rng = Rng.seeded(4);

@@ -1,5 +1,6 @@
 package dev.heed.core.internal.kernel.vector;
 
+import dev.heed.core.internal.kernel.DetMath;
 import dev.heed.core.internal.kernel.Kernels.BinaryOp;
 import dev.heed.core.internal.kernel.Kernels.UnaryOp;
 
@@ -23,14 +24,25 @@ final class Scalar {
     static double apply(UnaryOp op, double x) {
         switch (op) {
             case NEG: return -x;
-            case EXP: return Math.exp(x);
-            case LOG: return Math.log(x);
-            case TANH: return Math.tanh(x);
-            case SIGMOID: return 1.0 / (1.0 + Math.exp(-x));
+            case EXP: return DetMath.exp(x);
+            case LOG: return DetMath.log(x);
+            case TANH: return DetMath.tanh(x);
+            case SIGMOID: return DetMath.sigmoid(x);
             case RELU: return x > 0 ? x : 0.0;
             case SQRT: return Math.sqrt(x);
             case ABS: return Math.abs(x);
             default: throw new IllegalArgumentException("unary: unknown op " + op);
+        }
+    }
+
+    /** float32 version: the transcendentals round once from {@link DetMath}'s float64 evaluation. */
+    static float apply(UnaryOp op, float x) {
+        switch (op) {
+            case EXP: return DetMath.exp(x);
+            case LOG: return DetMath.log(x);
+            case TANH: return DetMath.tanh(x);
+            case SIGMOID: return DetMath.sigmoid(x);
+            default: return (float) apply(op, (double) x);
         }
     }
 }

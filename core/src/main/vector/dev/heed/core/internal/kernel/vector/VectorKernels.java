@@ -1,5 +1,6 @@
 package dev.heed.core.internal.kernel.vector;
 
+import dev.heed.core.internal.kernel.DetMath;
 import dev.heed.core.internal.kernel.GemmArgs;
 import dev.heed.core.internal.kernel.KernelPool;
 import dev.heed.core.internal.kernel.Kernels;
@@ -20,10 +21,11 @@ import org.apiguardian.api.API;
  * (never over k) and batches of small products over the batch, so results are bit-identical for
  * every thread count. Thread-safe: scratch buffers are per thread.
  *
- * <p>Elementwise ops are lane-wise. EXP, LOG and TANH use the Vector API operators, which C2
- * compiles to vectorised math routines (within 2 ulps of {@code Math}, 10-60 times faster than a
- * scalar loop here); add, subtract, multiply, divide, min, max, sqrt, abs, neg, relu and axpy give
- * the same bits as the plain backend.
+ * <p>Elementwise ops are lane-wise and give the same bits as the plain backend, compiled or
+ * interpreted: exp, log, tanh and sigmoid (and the exponentials of the row softmax) use
+ * {@link VMath}, the lane-wise twin of {@link DetMath}, never the Vector API's transcendental
+ * operators (whose interpreted fallback and compiled intrinsic differ in the last bits). Lane
+ * sums are added in lane order, never with {@code reduceLanes(ADD)}, whose order is unspecified.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class VectorKernels implements Kernels {
@@ -359,33 +361,19 @@ public final class VectorKernels implements Kernels {
                 break;
             }
             case EXP:
-                for (; i < bound; i += FL) {
-                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
-                }
-                break;
             case LOG:
-                for (; i < bound; i += FL) {
-                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
-                }
-                break;
             case TANH:
-                for (; i < bound; i += FL) {
-                    FloatVector.fromArray(FS, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
-                }
+            case SIGMOID:
+                i = op == UnaryOp.EXP ? VMath.expF32(x, xOff, out, outOff, n)
+                        : op == UnaryOp.LOG ? VMath.logF32(x, xOff, out, outOff, n)
+                        : op == UnaryOp.TANH ? VMath.tanhF32(x, xOff, out, outOff, n)
+                        : VMath.sigmoidF32(x, xOff, out, outOff, n);
                 break;
-            case SIGMOID: {
-                FloatVector one = FloatVector.broadcast(FS, 1f);
-                for (; i < bound; i += FL) {
-                    FloatVector e = FloatVector.fromArray(FS, x, xOff + i).neg().lanewise(VectorOperators.EXP);
-                    one.div(one.add(e)).intoArray(out, outOff + i);
-                }
-                break;
-            }
             default:
                 throw new IllegalArgumentException("unary: unknown op " + op);
         }
         for (; i < n; i++) {
-            out[outOff + i] = (float) Scalar.apply(op, x[xOff + i]);
+            out[outOff + i] = Scalar.apply(op, x[xOff + i]);
         }
     }
 
@@ -418,28 +406,17 @@ public final class VectorKernels implements Kernels {
                 break;
             }
             case EXP:
-                for (; i < bound; i += DL) {
-                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
-                }
+                i = VMath.expF64(x, xOff, out, outOff, n);
                 break;
             case LOG:
-                for (; i < bound; i += DL) {
-                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
-                }
+                i = VMath.logF64(x, xOff, out, outOff, n);
                 break;
             case TANH:
-                for (; i < bound; i += DL) {
-                    DoubleVector.fromArray(DS, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
-                }
+                i = VMath.tanhF64(x, xOff, out, outOff, n);
                 break;
-            case SIGMOID: {
-                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
-                for (; i < bound; i += DL) {
-                    DoubleVector e = DoubleVector.fromArray(DS, x, xOff + i).neg().lanewise(VectorOperators.EXP);
-                    one.div(one.add(e)).intoArray(out, outOff + i);
-                }
+            case SIGMOID:
+                i = VMath.sigmoidF64(x, xOff, out, outOff, n);
                 break;
-            }
             default:
                 throw new IllegalArgumentException("unary: unknown op " + op);
         }
@@ -501,6 +478,15 @@ public final class VectorKernels implements Kernels {
         double s = lanesInOrder(s0.add(s1));
         for (; i < n; i++) {
             s += x[xOff + i];
+        }
+        return s;
+    }
+
+    /** Adds the lanes left to right, so the result never depends on how the JIT reduces. */
+    private static float lanesInOrder(FloatVector v) {
+        float s = 0f;
+        for (int l = 0, len = v.length(); l < len; l++) {
+            s += v.lane(l);
         }
         return s;
     }
@@ -581,34 +567,35 @@ public final class VectorKernels implements Kernels {
             int ob = outOff + r * n;
             int lim = PlainKernels.rowLimit(r, n, firstLimit, period);
             float m = Float.NEGATIVE_INFINITY;
+            float mn = Float.POSITIVE_INFINITY;
             int j = 0;
             int bound = FS.loopBound(lim);
             if (bound > 0) {
                 FloatVector acc = FloatVector.fromArray(FS, x, xb);
+                FloatVector accMin = acc;
                 for (j = FL; j < bound; j += FL) {
-                    acc = acc.max(FloatVector.fromArray(FS, x, xb + j));
+                    FloatVector v = FloatVector.fromArray(FS, x, xb + j);
+                    acc = acc.max(v);
+                    accMin = accMin.min(v);
                 }
                 m = acc.reduceLanes(VectorOperators.MAX);
+                mn = accMin.reduceLanes(VectorOperators.MIN);
             }
             for (; j < lim; j++) {
                 m = Math.max(m, x[xb + j]);
+                mn = Math.min(mn, x[xb + j]);
             }
             if (lim == 0 || m == Float.NEGATIVE_INFINITY) {
                 java.util.Arrays.fill(out, ob, ob + n, 0f);
                 continue;
             }
             float ms = m * scale;
-            FloatVector vs = FloatVector.broadcast(FS, scale);
-            FloatVector vm = FloatVector.broadcast(FS, -ms);
-            FloatVector sum = FloatVector.zero(FS);
-            for (j = 0; j < bound; j += FL) {
-                FloatVector e = FloatVector.fromArray(FS, x, xb + j).fma(vs, vm).lanewise(VectorOperators.EXP);
-                e.intoArray(out, ob + j);
-                sum = sum.add(e);
-            }
-            float s = sum.reduceLanes(VectorOperators.ADD);
+            // fma(x, scale, -ms) is monotone in x, so the row's extremes bound every argument of exp.
+            boolean inRange = Math.fma(mn, scale, -ms) >= -88f && Math.fma(m, scale, -ms) <= 88f;
+            float s = VMath.softmaxExp(x, xb, out, ob, lim, scale, -ms, inRange);
+            j = FH.loopBound(lim);
             for (; j < lim; j++) {
-                float e = (float) Math.exp(Math.fma(x[xb + j], scale, -ms));
+                float e = DetMath.exp(Math.fma(x[xb + j], scale, -ms));
                 out[ob + j] = e;
                 s += e;
             }
@@ -648,7 +635,7 @@ public final class VectorKernels implements Kernels {
             for (; j < bound; j += FL) {
                 acc = FloatVector.fromArray(FS, y, yb + j).fma(FloatVector.fromArray(FS, g, gb + j), acc);
             }
-            float d = acc.reduceLanes(VectorOperators.ADD);
+            float d = lanesInOrder(acc);
             for (; j < n; j++) {
                 d += y[yb + j] * g[gb + j];
             }
