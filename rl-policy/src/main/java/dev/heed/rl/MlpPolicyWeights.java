@@ -36,8 +36,17 @@ public record MlpPolicyWeights(Tensor[] piW, Tensor[] piB, Tensor[] vfW, Tensor[
      *     categorical head or a Gaussian with a state-independent log σ
      */
     public static boolean supports(ActorCritic p) {
+        return p.config().dtype() == DType.FLOAT32 && hasLayout(p);
+    }
+
+    /**
+     * @param p a policy
+     * @return whether it has this layout in any floating dtype (as {@link #supports}, without the
+     *     FLOAT32 requirement)
+     */
+    public static boolean hasLayout(ActorCritic p) {
         PolicyConfig c = p.config();
-        return c.dtype() == DType.FLOAT32 && !c.sharedTrunk() && !c.squash()
+        return !c.sharedTrunk() && !c.squash()
                 && (p.isDiscrete() || c.logStdMode() == PolicyConfig.LogStdMode.PARAMETER)
                 && p.namedParameters().containsKey("action_net.weight");
     }
@@ -53,6 +62,24 @@ public record MlpPolicyWeights(Tensor[] piW, Tensor[] piB, Tensor[] vfW, Tensor[
             throw new IllegalArgumentException(user + ": policy " + p + " is not supported (needs FLOAT32, separate"
                     + " actor/critic, no squash, state-independent log std)");
         }
+        return layout(p);
+    }
+
+    /**
+     * @param p a policy for which {@link #hasLayout} is true (any floating dtype)
+     * @param user the caller, named in the error
+     * @return its parameters in this layout
+     * @throws IllegalArgumentException if {@link #hasLayout} is false
+     */
+    public static MlpPolicyWeights ofAnyDtype(ActorCritic p, String user) {
+        if (!hasLayout(p)) {
+            throw new IllegalArgumentException(user + ": policy " + p + " does not have the MlpPolicy layout (needs"
+                    + " separate actor/critic, no squash, state-independent log std)");
+        }
+        return layout(p);
+    }
+
+    private static MlpPolicyWeights layout(ActorCritic p) {
         Map<String, Tensor> n = p.namedParameters();
         List<Tensor[]> pi = layers(n, "mlp_extractor.policy_net");
         List<Tensor[]> vf = layers(n, "mlp_extractor.value_net");

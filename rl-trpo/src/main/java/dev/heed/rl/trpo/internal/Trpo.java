@@ -7,6 +7,7 @@ import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.optim.Adam;
 import dev.heed.rl.ActorCritic;
+import dev.heed.rl.MlpPolicyWeights;
 import dev.heed.rl.RolloutBatch;
 import dev.heed.rl.distributions.Distribution;
 import dev.heed.rl.spi.PolicyOptimizer;
@@ -45,6 +46,8 @@ public final class Trpo implements PolicyOptimizer {
     private FlatParams actor;
     private List<Tensor> criticParams;
     private FastMlp fast;
+    /** The actor's layout when Fisher-vector products can be computed analytically, else null. */
+    private MlpPolicyWeights layout;
     private boolean allowFast = true;
     private long nUpdates;
 
@@ -91,6 +94,7 @@ public final class Trpo implements PolicyOptimizer {
         this.criticParams = List.copyOf(cp);
         this.critic = new Adam(criticParams, Adam.config().lr(s.learningRate()).eps(s.adamEps()));
         this.fast = allowFast && FastMlp.supports(policy) ? new FastMlp(policy) : null;
+        this.layout = allowFast && MlpPolicyWeights.hasLayout(policy) ? MlpPolicyWeights.ofAnyDtype(policy, "trpo") : null;
     }
 
     /**
@@ -207,7 +211,6 @@ public final class Trpo implements PolicyOptimizer {
         Distribution dist = distribution(obs);
         Tensor ratio = dist.logProb(actions).sub(oldLogProbs).exp();
         Tensor surrogate = adv.mul(ratio).mean();
-        Tensor kl = oldDist.kl(dist).mean();
         double surrBefore = surrogate.item();
         Tensor[] inputs = actor.params().toArray(new Tensor[0]);
         double[] g = actor.concat(Autograd.grad(new Tensor[] {surrogate}, inputs, null, false, true));
@@ -215,7 +218,11 @@ public final class Trpo implements PolicyOptimizer {
         if (!(gNorm > 0) || !Double.isFinite(gNorm)) {
             return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, 0, 0, gNorm);
         }
-        FisherVectorProduct fvp = new FisherVectorProduct(kl, actor, s.cgDamping());
+        // The MLP actor's Fisher is applied analytically (forward- then reverse-mode pass, no tape);
+        // other policies differentiate the mean KL twice.
+        ConjugateGradient.Operator fvp = layout != null
+                ? new MlpFisher(layout, actor, obs, s.cgDamping())
+                : new FisherVectorProduct(oldDist.kl(dist).mean(), actor, s.cgDamping());
         ConjugateGradient.Result cg = ConjugateGradient.solve(fvp, g, s.cgMaxSteps(), CG_RESIDUAL_TOL);
         double[] dir = cg.x();
         double sHs = ConjugateGradient.dot(dir, fvp.apply(dir));

@@ -1,0 +1,201 @@
+package dev.heed.rl.trpo.internal;
+
+import dev.heed.core.NoGrad;
+import dev.heed.core.Tensor;
+import dev.heed.rl.MlpPolicyWeights;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apiguardian.api.API;
+
+/**
+ * Exact Fisher-vector products for an SB3-style MLP actor without a tape: {@code F v = Jᵀ M J v / N
+ * + damping·v}, where {@code J} is the Jacobian of the action-head outputs with respect to the actor
+ * parameters (one block of rows per state) and {@code M} the Hessian of KL(π_old ‖ π) in the head
+ * outputs at π = π_old:
+ * <ul>
+ *   <li>categorical (logits {@code l}, probabilities {@code p}): {@code M = diag(p) − p pᵀ};
+ *   <li>diagonal Gaussian (means {@code μ}, state-independent {@code log σ}): {@code M = Σ⁻¹} on the
+ *       means, and the log-σ block of {@code F} is {@code 2 I} (the mean-log-σ cross terms vanish at
+ *       π = π_old).
+ * </ul>
+ * {@code J v} is a forward-mode pass (R-operator) through the MLP and {@code Jᵀ(·)} a reverse pass,
+ * both over activations cached at construction, so one product costs four matrix products per
+ * hidden layer. At θ = θ_old this equals the Hessian of the mean KL that {@link FisherVectorProduct}
+ * computes by double backprop (the second-order network terms are multiplied by the KL gradient
+ * in the outputs, which is zero there).
+ *
+ * <p>Works in the policy's dtype (FLOAT32 or FLOAT64). Not thread-safe; the parameters must not
+ * change while the products are used.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class MlpFisher implements ConjugateGradient.Operator {
+
+    private final MlpPolicyWeights w;
+    private final FlatParams flat;
+    private final double damping;
+    private final int n;
+    /** Layer inputs: {@code h[0]} the observations, {@code h[l]} the output of hidden layer l. */
+    private final Tensor[] h;
+    /** Activation derivatives of the hidden layers at their pre-activations. */
+    private final Tensor[] d;
+    /** Categorical: probabilities {@code [N, A]}; Gaussian: null. */
+    private final Tensor probs;
+    /** Gaussian: {@code 1/σ²} per action dimension; categorical: null. */
+    private final Tensor invVar;
+    /** Offsets into the flat vector, per tensor in {@link #order}. */
+    private final int[] offset;
+    /** Index in the flat parameter list, per tensor in {@link #order}. */
+    private final int[] slot;
+    /** pi weights and biases, then head weight and bias, then log σ (if any). */
+    private final Tensor[] order;
+
+    /**
+     * Runs the actor forward on {@code obs} at the current parameters and caches what the products need.
+     *
+     * @param w the policy's weights (any floating dtype)
+     * @param flat the actor parameters as the flat vector is laid out; must hold exactly the actor's tensors
+     * @param obs {@code [N, obsDim]} observations in the policy's dtype
+     * @param damping added multiple of the identity, ≥ 0
+     * @throws IllegalArgumentException if damping &lt; 0, or the flat parameters are not the actor's
+     */
+    public MlpFisher(MlpPolicyWeights w, FlatParams flat, Tensor obs, double damping) {
+        this.w = Objects.requireNonNull(w, "w");
+        this.flat = Objects.requireNonNull(flat, "flat");
+        Objects.requireNonNull(obs, "obs");
+        if (!(damping >= 0)) {
+            throw new IllegalArgumentException("MlpFisher: damping is " + damping + "; expected ≥ 0");
+        }
+        this.damping = damping;
+        int layers = w.piW().length;
+        order = new Tensor[2 * layers + 2 + (w.logStd() != null ? 1 : 0)];
+        for (int l = 0; l < layers; l++) {
+            order[2 * l] = w.piW()[l];
+            order[2 * l + 1] = w.piB()[l];
+        }
+        order[2 * layers] = w.actW();
+        order[2 * layers + 1] = w.actB();
+        if (w.logStd() != null) {
+            order[2 * layers + 2] = w.logStd();
+        }
+        Map<Tensor, Integer> at = new IdentityHashMap<>();
+        List<Tensor> ps = flat.params();
+        int[] starts = new int[ps.size()];
+        int off = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            at.put(ps.get(i), i);
+            starts[i] = off;
+            off += ps.get(i).numel();
+        }
+        if (ps.size() != order.length) {
+            throw new IllegalArgumentException("MlpFisher: the flat vector holds " + ps.size()
+                    + " tensors but the actor has " + order.length + "; pass the policy's policyParameters()");
+        }
+        offset = new int[order.length];
+        slot = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            Integer o = at.get(order[i]);
+            if (o == null) {
+                throw new IllegalArgumentException("MlpFisher: actor parameter " + i + " (shape "
+                        + java.util.Arrays.toString(order[i].shape()) + ") is not in the flat vector;"
+                        + " pass the policy's policyParameters()");
+            }
+            slot[i] = o;
+            offset[i] = starts[o];
+        }
+        this.n = obs.size(0);
+        h = new Tensor[layers + 1];
+        d = new Tensor[layers];
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor x = obs;
+            h[0] = x;
+            for (int l = 0; l < layers; l++) {
+                Tensor z = x.matmul(w.piW()[l].mT()).add(w.piB()[l]);
+                if (w.tanh()) {
+                    x = z.tanh();
+                    d[l] = x.mul(x).rsub(1.0);
+                } else {
+                    x = z.relu();
+                    d[l] = z.gt(0.0).to(z.dtype());
+                }
+                h[l + 1] = x;
+            }
+            Tensor out = x.matmul(w.actW().mT()).add(w.actB());
+            if (w.discrete()) {
+                probs = out.softmax(-1);
+                invVar = null;
+            } else {
+                probs = null;
+                invVar = w.logStd().detach().mul(-2.0).exp();
+            }
+        }
+    }
+
+    /** @return the number of states the products average over */
+    public int states() {
+        return n;
+    }
+
+    @Override
+    public double[] apply(double[] v) {
+        Tensor[] vs = flat.split(v);
+        Tensor[] vo = new Tensor[order.length];
+        for (int i = 0; i < order.length; i++) {
+            vo[i] = vs[slot[i]];
+        }
+        int layers = w.piW().length;
+        double[] out = new double[v.length];
+        try (NoGrad ignored = NoGrad.enter()) {
+            // Forward mode: dh(l+1) = act'(z) ⊙ (dh(l)·Wᵀ + h(l)·dWᵀ + db), dh(0) = 0.
+            Tensor dh = null;
+            for (int l = 0; l < layers; l++) {
+                Tensor dz = h[l].matmul(vo[2 * l].mT()).add(vo[2 * l + 1]);
+                if (dh != null) {
+                    dz = dz.add(dh.matmul(w.piW()[l].mT()));
+                }
+                dh = dz.mul(d[l]);
+            }
+            Tensor dOut = h[layers].matmul(vo[2 * layers].mT()).add(vo[2 * layers + 1]);
+            if (dh != null) {
+                dOut = dOut.add(dh.matmul(w.actW().mT()));
+            }
+            // u = M·(J v) / N
+            Tensor u;
+            if (probs != null) {
+                Tensor pd = probs.mul(dOut);
+                u = pd.sub(probs.mul(pd.sum(-1, true)));
+            } else {
+                u = dOut.mul(invVar);
+            }
+            u = u.mul(1.0 / n);
+            // Reverse mode: Jᵀu.
+            put(out, 2 * layers, u.mT().matmul(h[layers]));
+            put(out, 2 * layers + 1, u.sum(0));
+            Tensor g = u.matmul(w.actW());
+            for (int l = layers - 1; l >= 0; l--) {
+                Tensor gz = g.mul(d[l]);
+                put(out, 2 * l, gz.mT().matmul(h[l]));
+                put(out, 2 * l + 1, gz.sum(0));
+                if (l > 0) {
+                    g = gz.matmul(w.piW()[l]);
+                }
+            }
+        }
+        if (w.logStd() != null) {
+            int o = offset[2 * layers + 2];
+            for (int j = 0; j < w.logStd().numel(); j++) {
+                out[o + j] = 2 * v[o + j];
+            }
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] += damping * v[i];
+        }
+        return out;
+    }
+
+    private void put(double[] out, int param, Tensor value) {
+        double[] a = value.toDoubleArray();
+        System.arraycopy(a, 0, out, offset[param], a.length);
+    }
+}
