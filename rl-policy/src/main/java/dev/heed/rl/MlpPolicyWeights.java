@@ -2,6 +2,7 @@ package dev.heed.rl;
 
 import dev.heed.core.DType;
 import dev.heed.core.Tensor;
+import dev.heed.rl.internal.FusedPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,17 @@ public record MlpPolicyWeights(Tensor[] piW, Tensor[] piB, Tensor[] vfW, Tensor[
                 n.get("action_net.weight"), n.get("action_net.bias"), n.get("value_net.weight"), n.get("value_net.bias"),
                 n.get("log_std"), p.config().activation() == PolicyConfig.Activation.TANH, p.isDiscrete(),
                 p.observationDim());
+    }
+
+    /**
+     * The float32 tanh that the fused passes use (policy inference included): a rational minimax
+     * approximation with absolute error below 2e-6, pure arithmetic, so loops over it vectorise.
+     *
+     * @param x input
+     * @return tanh(x)
+     */
+    public static float tanh(float x) {
+        return FusedPolicy.tanhF(x);
     }
 
     // Linear layers sit at even indices of the Sequential (activations at odd ones), as in SB3.

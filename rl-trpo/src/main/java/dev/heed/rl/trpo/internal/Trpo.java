@@ -286,18 +286,19 @@ public final class Trpo implements PolicyOptimizer {
         double[] ret = batch.returnArray();
         double sum = 0;
         int count = 0;
+        int bs = Math.min(n, s.batchSize());
+        float[] xb = new float[bs * od];
+        double[] rb = new double[bs];
         for (int epoch = 0; epoch < s.nCriticUpdates(); epoch++) {
             int[] perm = rng.permutation(n); // the same draws as RolloutBatch.minibatches
             for (int start = 0; start < n; start += s.batchSize()) {
                 int b = Math.min(n, start + s.batchSize()) - start;
-                float[] xb = new float[b * od];
-                double[] rb = new double[b];
                 for (int r = 0; r < b; r++) {
                     int i = perm[start + r];
                     System.arraycopy(obs, i * od, xb, r * od, od);
                     rb[r] = ret[i];
                 }
-                sum += fast.criticStep(xb, rb);
+                sum += fast.criticStep(xb, rb, b);
                 critic.step();
                 count++;
             }
