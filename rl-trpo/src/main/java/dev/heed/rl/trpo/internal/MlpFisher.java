@@ -1,5 +1,6 @@
 package dev.heed.rl.trpo.internal;
 
+import dev.heed.core.Blas;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Tensor;
 import dev.heed.rl.MlpPolicyWeights;
@@ -26,7 +27,8 @@ import org.apiguardian.api.API;
  * computes by double backprop (the second-order network terms are multiplied by the KL gradient
  * in the outputs, which is zero there).
  *
- * <p>Works in the policy's dtype (FLOAT32 or FLOAT64). Not thread-safe; the parameters must not
+ * <p>Works in the policy's dtype: FLOAT64 with tensor ops, FLOAT32 on cached arrays through
+ * {@link Blas} without allocating per product. Not thread-safe; the parameters must not
  * change while the products are used.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -50,6 +52,16 @@ public final class MlpFisher implements ConjugateGradient.Operator {
     private final int[] slot;
     /** pi weights and biases, then head weight and bias, then log σ (if any). */
     private final Tensor[] order;
+    /** Float32 policies: the cached tensors above as arrays, for the allocation-free products. */
+    private final boolean f32;
+    private float[][] h32;
+    private float[][] d32;
+    private float[] probs32;
+    private float[] invVar32;
+    private float[][] w32;
+    private float[] ones;
+    private float[][] dh32;
+    private float[][] tmp32;
 
     /**
      * Runs the actor forward on {@code obs} at the current parameters and caches what the products need.
@@ -130,6 +142,28 @@ public final class MlpFisher implements ConjugateGradient.Operator {
                 invVar = w.logStd().detach().mul(-2.0).exp();
             }
         }
+        f32 = obs.dtype() == dev.heed.core.DType.FLOAT32;
+        if (f32) {
+            h32 = new float[layers + 1][];
+            d32 = new float[layers][];
+            w32 = new float[layers + 1][];
+            dh32 = new float[layers][];
+            tmp32 = new float[layers][];
+            for (int l = 0; l <= layers; l++) {
+                h32[l] = h[l].toFloatArray();
+            }
+            for (int l = 0; l < layers; l++) {
+                d32[l] = d[l].toFloatArray();
+                w32[l] = w.piW()[l].toFloatArray();
+                dh32[l] = new float[d32[l].length];
+                tmp32[l] = new float[d32[l].length];
+            }
+            w32[layers] = w.actW().toFloatArray();
+            probs32 = probs != null ? probs.toFloatArray() : null;
+            invVar32 = invVar != null ? invVar.toFloatArray() : null;
+            ones = new float[n];
+            java.util.Arrays.fill(ones, 1f);
+        }
     }
 
     /** @return the number of states the products average over */
@@ -139,6 +173,9 @@ public final class MlpFisher implements ConjugateGradient.Operator {
 
     @Override
     public double[] apply(double[] v) {
+        if (f32) {
+            return apply32(v);
+        }
         Tensor[] vs = flat.split(v);
         Tensor[] vo = new Tensor[order.length];
         for (int i = 0; i < order.length; i++) {
@@ -192,6 +229,128 @@ public final class MlpFisher implements ConjugateGradient.Operator {
             out[i] += damping * v[i];
         }
         return out;
+    }
+
+    /** The float32 product on cached arrays through {@link Blas}: the same steps as the tensor path. */
+    private double[] apply32(double[] v) {
+        if (v.length != flat.size()) {
+            throw new IllegalArgumentException("MlpFisher.apply: vector has length " + v.length + " but the actor has "
+                    + flat.size() + " parameters");
+        }
+        int layers = w.piW().length;
+        float[] dh = null;
+        int in = h32[0].length / n;
+        for (int l = 0; l < layers; l++) {
+            int out = w.piW()[l].size(0);
+            float[] dz = dh32[l];
+            Blas.sgemm(false, true, n, out, in, h32[l], 0, in, part(v, 2 * l), 0, in, dz, 0, out);
+            MlpPolicyWeights.biasActivate(dz, n, part(v, 2 * l + 1), false, false);
+            if (dh != null) {
+                float[] t = tmp32[l];
+                Blas.sgemm(false, true, n, out, in, dh, 0, in, w32[l], 0, in, t, 0, out);
+                for (int i = 0; i < t.length; i++) {
+                    dz[i] += t[i];
+                }
+            }
+            float[] dl = d32[l];
+            for (int i = 0; i < dz.length; i++) {
+                dz[i] *= dl[i];
+            }
+            dh = dz;
+            in = out;
+        }
+        int k = w.actW().size(0);
+        float[] dOut = new float[n * k];
+        Blas.sgemm(false, true, n, k, in, h32[layers], 0, in, part(v, 2 * layers), 0, in, dOut, 0, k);
+        MlpPolicyWeights.biasActivate(dOut, n, part(v, 2 * layers + 1), false, false);
+        if (dh != null) {
+            float[] t = new float[n * k];
+            Blas.sgemm(false, true, n, k, in, dh, 0, in, w32[layers], 0, in, t, 0, k);
+            for (int i = 0; i < t.length; i++) {
+                dOut[i] += t[i];
+            }
+        }
+        // u = M·(J v) / N
+        float invN = 1f / n;
+        float[] u = dOut;
+        if (probs32 != null) {
+            for (int r = 0; r < n; r++) {
+                int o = r * k;
+                float sum = 0f;
+                for (int j = 0; j < k; j++) {
+                    sum += probs32[o + j] * dOut[o + j];
+                }
+                for (int j = 0; j < k; j++) {
+                    u[o + j] = probs32[o + j] * (dOut[o + j] - sum) * invN;
+                }
+            }
+        } else {
+            for (int r = 0; r < n; r++) {
+                int o = r * k;
+                for (int j = 0; j < k; j++) {
+                    u[o + j] = dOut[o + j] * invVar32[j] * invN;
+                }
+            }
+        }
+        double[] res = new double[v.length];
+        float[] gw = new float[k * in];
+        Blas.sgemm(true, false, k, in, n, u, 0, k, h32[layers], 0, in, gw, 0, in);
+        put(res, 2 * layers, gw);
+        float[] gb = new float[k];
+        Blas.sgemm(false, false, 1, k, n, ones, 0, n, u, 0, k, gb, 0, k);
+        put(res, 2 * layers + 1, gb);
+        float[] g = null;
+        if (layers > 0) {
+            g = tmp32[layers - 1];
+            Blas.sgemm(false, false, n, in, k, u, 0, k, w32[layers], 0, in, g, 0, in);
+        }
+        for (int l = layers - 1; l >= 0; l--) {
+            int out = w.piW()[l].size(0);
+            int inL = w.piW()[l].size(1);
+            float[] dl = d32[l];
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= dl[i];
+            }
+            float[] gwl = new float[out * inL];
+            Blas.sgemm(true, false, out, inL, n, g, 0, out, h32[l], 0, inL, gwl, 0, inL);
+            put(res, 2 * l, gwl);
+            float[] gbl = new float[out];
+            Blas.sgemm(false, false, 1, out, n, ones, 0, n, g, 0, out, gbl, 0, out);
+            put(res, 2 * l + 1, gbl);
+            if (l > 0) {
+                float[] next = tmp32[l - 1];
+                Blas.sgemm(false, false, n, inL, out, g, 0, out, w32[l], 0, inL, next, 0, inL);
+                g = next;
+            }
+        }
+        if (w.logStd() != null) {
+            int o = offset[2 * layers + 2];
+            for (int j = 0; j < w.logStd().numel(); j++) {
+                res[o + j] = 2 * v[o + j];
+            }
+        }
+        for (int i = 0; i < res.length; i++) {
+            res[i] += damping * v[i];
+        }
+        return res;
+    }
+
+    /** The block of {@code v} for {@link #order} entry {@code param}, as floats. */
+    private float[] part(double[] v, int param) {
+        int len = order[param].numel();
+        int o = offset[param];
+        float[] p = new float[len];
+        for (int i = 0; i < len; i++) {
+            p[i] = (float) v[o + i];
+        }
+        return p;
+    }
+
+    private void put(double[] out, int param, float[] value) {
+        int o = offset[param];
+        for (int i = 0; i < value.length; i++) {
+            out[o + i] = value[i];
+        }
     }
 
     private void put(double[] out, int param, Tensor value) {

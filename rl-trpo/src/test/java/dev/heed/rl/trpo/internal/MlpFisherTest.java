@@ -124,15 +124,23 @@ class MlpFisherTest {
     }
 
     @Test
-    void float32AgreesWithFloat64() {
-        ActorCritic p32 = policy(true, PolicyConfig.Activation.TANH, DType.FLOAT32, 5);
-        ActorCritic p64 = policy(true, PolicyConfig.Activation.TANH, DType.FLOAT64, 5);
+    void float32ArrayPathAgreesWithFloat64() {
+        // The float32 products run on arrays through Blas; the float64 ones (checked against double
+        // backprop above) through tensor ops.
+        float32AgreesWithFloat64(true, PolicyConfig.Activation.TANH);
+        float32AgreesWithFloat64(false, PolicyConfig.Activation.RELU);
+        float32AgreesWithFloat64(false, PolicyConfig.Activation.TANH);
+    }
+
+    private static void float32AgreesWithFloat64(boolean discrete, PolicyConfig.Activation act) {
+        ActorCritic p32 = policy(discrete, act, DType.FLOAT32, 5);
+        ActorCritic p64 = policy(discrete, act, DType.FLOAT64, 5);
         FlatParams f32 = new FlatParams(p32.policyParameters());
         FlatParams f64 = new FlatParams(p64.policyParameters());
         f64.set(f32.get());
         double[] v = gaussians(f32.size(), 6);
-        double[] a = new MlpFisher(MlpPolicyWeights.of(p32, "test"), f32, obs(p32, 7), 0.0).apply(v);
-        double[] b = new MlpFisher(MlpPolicyWeights.ofAnyDtype(p64, "test"), f64, obs(p64, 7), 0.0).apply(v);
+        double[] a = new MlpFisher(MlpPolicyWeights.of(p32, "test"), f32, obs(p32, 7), 0.1).apply(v);
+        double[] b = new MlpFisher(MlpPolicyWeights.ofAnyDtype(p64, "test"), f64, obs(p64, 7), 0.1).apply(v);
         double scale = 0;
         for (double x : b) {
             scale = Math.max(scale, Math.abs(x));
