@@ -197,9 +197,7 @@ public final class FusedActorCritic {
      * @param z values, replaced by their tanh
      */
     static void tanhInPlace(float[] z) {
-        for (int i = 0; i < z.length; i++) {
-            z[i] = MlpPolicyWeights.tanh(z[i]);
-        }
+        MlpPolicyWeights.tanhInPlace(z, z.length);
     }
 
     /**

@@ -114,13 +114,7 @@ public final class FastMlp {
      * @param z values, replaced by their tanh ({@link MlpPolicyWeights#tanh}, the same as inference)
      */
     static void tanhInPlace(float[] z) {
-        tanhInPlace(z, z.length);
-    }
-
-    private static void tanhInPlace(float[] z, int n) {
-        for (int i = 0; i < n; i++) {
-            z[i] = MlpPolicyWeights.tanh(z[i]);
-        }
+        MlpPolicyWeights.tanhInPlace(z, z.length);
     }
 
     /**
