@@ -1,6 +1,7 @@
 package dev.heed.rl.internal;
 
 import dev.heed.core.Blas;
+import dev.heed.rl.MlpPolicyWeights;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
@@ -170,28 +171,13 @@ public final class FusedPolicy {
     /**
      * {@code y = act(x·Wᵀ + b)} for a batch: {@code x [n, in]}, {@code wt} the transposed weight
      * {@code [in, out]}. The product goes to the tensor kernels through {@link Blas} (the same
-     * bits as {@code Tensor.matmul}, without its tensors); bias and activation are one fused loop
-     * over the result.
+     * bits as {@code Tensor.matmul}, without its tensors); bias and activation are whole-array loops
+     * ({@link MlpPolicyWeights#biasActivate}, the same operations as {@link #tanhF}).
      */
     private float[] layer(float[] x, int n, int in, float[] wt, float[] b, int out, boolean act) {
         float[] y = new float[n * out];
         Blas.sgemm(false, false, n, out, in, x, 0, in, wt, 0, out, y, 0, out);
-        for (int i = 0; i < n; i++) {
-            int yo = i * out;
-            if (!act) {
-                for (int o = 0; o < out; o++) {
-                    y[yo + o] += b[o];
-                }
-            } else if (tanh) {
-                for (int o = 0; o < out; o++) {
-                    y[yo + o] = tanhF(y[yo + o] + b[o]);
-                }
-            } else {
-                for (int o = 0; o < out; o++) {
-                    y[yo + o] = Math.max(0f, y[yo + o] + b[o]);
-                }
-            }
-        }
+        MlpPolicyWeights.biasActivate(y, n, b, act, tanh);
         return y;
     }
 
