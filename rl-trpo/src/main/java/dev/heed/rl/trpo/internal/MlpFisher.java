@@ -52,7 +52,7 @@ public final class MlpFisher implements ConjugateGradient.Operator {
     private final int[] slot;
     /** pi weights and biases, then head weight and bias, then log σ (if any). */
     private final Tensor[] order;
-    /** Float32 policies: the cached tensors above as arrays, for the allocation-free products. */
+    /** Float32 policies: activations as arrays, for the allocation-free products (tensors above unused). */
     private final boolean f32;
     private float[][] h32;
     private float[][] d32;
@@ -117,6 +117,77 @@ public final class MlpFisher implements ConjugateGradient.Operator {
             offset[i] = starts[o];
         }
         this.n = obs.size(0);
+        f32 = obs.dtype() == dev.heed.core.DType.FLOAT32;
+        if (f32) {
+            // Plain-Java activations (the same tanh as the fast actor and inference): no Vector API
+            // transcendentals, whose bits depend on JIT timing.
+            h = null;
+            d = null;
+            probs = null;
+            invVar = null;
+            h32 = new float[layers + 1][];
+            d32 = new float[layers][];
+            w32 = new float[layers + 1][];
+            dh32 = new float[layers][];
+            tmp32 = new float[layers][];
+            h32[0] = obs.toFloatArray();
+            int in = obs.size(1);
+            for (int l = 0; l < layers; l++) {
+                int out = w.piW()[l].size(0);
+                w32[l] = w.piW()[l].toFloatArray();
+                float[] z = new float[n * out];
+                Blas.sgemm(false, true, n, out, in, h32[l], 0, in, w32[l], 0, in, z, 0, out);
+                float[] dl = new float[n * out];
+                if (w.tanh()) {
+                    MlpPolicyWeights.biasActivate(z, n, w.piB()[l].toFloatArray(), true, true);
+                    for (int i = 0; i < z.length; i++) {
+                        dl[i] = 1f - z[i] * z[i];
+                    }
+                } else {
+                    MlpPolicyWeights.biasActivate(z, n, w.piB()[l].toFloatArray(), false, false);
+                    for (int i = 0; i < z.length; i++) {
+                        dl[i] = z[i] > 0f ? 1f : 0f;
+                        z[i] = Math.max(0f, z[i]);
+                    }
+                }
+                h32[l + 1] = z;
+                d32[l] = dl;
+                dh32[l] = new float[n * out];
+                tmp32[l] = new float[n * out];
+                in = out;
+            }
+            w32[layers] = w.actW().toFloatArray();
+            int k = w.actW().size(0);
+            if (w.discrete()) {
+                float[] logits = new float[n * k];
+                Blas.sgemm(false, true, n, k, in, h32[layers], 0, in, w32[layers], 0, in, logits, 0, k);
+                MlpPolicyWeights.biasActivate(logits, n, w.actB().toFloatArray(), false, false);
+                probs32 = new float[n * k];
+                for (int r = 0; r < n; r++) {
+                    int o = r * k;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < k; j++) {
+                        max = Math.max(max, logits[o + j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < k; j++) {
+                        sum += Math.exp(logits[o + j] - max);
+                    }
+                    for (int j = 0; j < k; j++) {
+                        probs32[o + j] = (float) (Math.exp(logits[o + j] - max) / sum);
+                    }
+                }
+            } else {
+                float[] ls = w.logStd().toFloatArray();
+                invVar32 = new float[ls.length];
+                for (int j = 0; j < ls.length; j++) {
+                    invVar32[j] = (float) Math.exp(-2.0 * ls[j]);
+                }
+            }
+            ones = new float[n];
+            java.util.Arrays.fill(ones, 1f);
+            return;
+        }
         h = new Tensor[layers + 1];
         d = new Tensor[layers];
         try (NoGrad ignored = NoGrad.enter()) {
@@ -141,28 +212,6 @@ public final class MlpFisher implements ConjugateGradient.Operator {
                 probs = null;
                 invVar = w.logStd().detach().mul(-2.0).exp();
             }
-        }
-        f32 = obs.dtype() == dev.heed.core.DType.FLOAT32;
-        if (f32) {
-            h32 = new float[layers + 1][];
-            d32 = new float[layers][];
-            w32 = new float[layers + 1][];
-            dh32 = new float[layers][];
-            tmp32 = new float[layers][];
-            for (int l = 0; l <= layers; l++) {
-                h32[l] = h[l].toFloatArray();
-            }
-            for (int l = 0; l < layers; l++) {
-                d32[l] = d[l].toFloatArray();
-                w32[l] = w.piW()[l].toFloatArray();
-                dh32[l] = new float[d32[l].length];
-                tmp32[l] = new float[d32[l].length];
-            }
-            w32[layers] = w.actW().toFloatArray();
-            probs32 = probs != null ? probs.toFloatArray() : null;
-            invVar32 = invVar != null ? invVar.toFloatArray() : null;
-            ones = new float[n];
-            java.util.Arrays.fill(ones, 1f);
         }
     }
 
