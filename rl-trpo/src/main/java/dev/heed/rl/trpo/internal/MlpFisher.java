@@ -341,7 +341,34 @@ public final class MlpFisher implements ConjugateGradient.Operator {
                 }
             }
         }
-        double[] res = new double[v.length];
+        double[] res = vjp32(u);
+        if (w.logStd() != null) {
+            int o = offset[2 * layers + 2];
+            for (int j = 0; j < w.logStd().numel(); j++) {
+                res[o + j] = 2 * v[o + j];
+            }
+        }
+        for (int i = 0; i < res.length; i++) {
+            res[i] += damping * v[i];
+        }
+        return res;
+    }
+
+    /**
+     * The reverse pass: {@code Jᵀu} for a gradient {@code u [N × headOut]} with respect to the
+     * action-head outputs at the cached activations (float32 policies only); log-σ entries are 0.
+     *
+     * @param u the output gradient, row-major
+     * @return the flat parameter gradient
+     */
+    double[] vjp32(float[] u) {
+        if (!f32) {
+            throw new IllegalStateException("MlpFisher.vjp32: the policy is not FLOAT32");
+        }
+        int layers = w.piW().length;
+        int k = w.actW().size(0);
+        int in = w.actW().size(1);
+        double[] res = new double[flat.size()];
         float[] gw = new float[k * in];
         Blas.sgemm(true, false, k, in, n, u, 0, k, h32[layers], 0, in, gw, 0, in);
         put(res, 2 * layers, gw);
@@ -372,16 +399,39 @@ public final class MlpFisher implements ConjugateGradient.Operator {
                 g = next;
             }
         }
-        if (w.logStd() != null) {
-            int o = offset[2 * layers + 2];
-            for (int j = 0; j < w.logStd().numel(); j++) {
-                res[o + j] = 2 * v[o + j];
-            }
-        }
-        for (int i = 0; i < res.length; i++) {
-            res[i] += damping * v[i];
-        }
         return res;
+    }
+
+    /** @return the flat-vector offset of log σ, or -1 for a categorical head */
+    int logStdOffset() {
+        return w.logStd() == null ? -1 : offset[offset.length - 1];
+    }
+
+    /**
+     * The actor's action-head outputs (logits or means) at the current parameters, float32, computed
+     * exactly as the cached activations are (plain-Java tanh, products through {@link Blas}).
+     *
+     * @param w the weights (FLOAT32)
+     * @param x {@code [n × obsDim]} observations
+     * @param n rows
+     * @return {@code [n × headOut]}
+     */
+    static float[] headOutputs(MlpPolicyWeights w, float[] x, int n) {
+        float[] h = x;
+        int in = w.obsDim();
+        for (int l = 0; l < w.piW().length; l++) {
+            int out = w.piW()[l].size(0);
+            float[] z = new float[n * out];
+            Blas.sgemm(false, true, n, out, in, h, 0, in, w.piW()[l].toFloatArray(), 0, in, z, 0, out);
+            MlpPolicyWeights.biasActivate(z, n, w.piB()[l].toFloatArray(), true, w.tanh());
+            h = z;
+            in = out;
+        }
+        int k = w.actW().size(0);
+        float[] o = new float[n * k];
+        Blas.sgemm(false, true, n, k, in, h, 0, in, w.actW().toFloatArray(), 0, in, o, 0, k);
+        MlpPolicyWeights.biasActivate(o, n, w.actB().toFloatArray(), false, false);
+        return o;
     }
 
     /** The block of {@code v} for {@link #order} entry {@code param}, as floats. */

@@ -177,6 +177,22 @@ public final class Trpo implements PolicyOptimizer {
         if (!s.normalizeAdvantage()) {
             return data.advantages();
         }
+        double[] out = advantageArray(data);
+        return data.dtype() == DType.FLOAT64 ? Tensor.of(out, out.length) : Tensor.of(out, out.length).to(data.dtype());
+    }
+
+    /** {@link #advantages} as doubles, rounded to the batch dtype as the tensor is. */
+    private double[] advantageValues(RolloutBatch data) {
+        double[] a = s.normalizeAdvantage() ? advantageArray(data) : data.advantageArray();
+        if (data.dtype() == DType.FLOAT32) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) a[i];
+            }
+        }
+        return a;
+    }
+
+    private double[] advantageArray(RolloutBatch data) {
         double[] a = data.advantageArray();
         double mean = 0;
         for (double x : a) {
@@ -196,10 +212,13 @@ public final class Trpo implements PolicyOptimizer {
                 out[i] = (a[i] - mean) / (std + 1e-8);
             }
         }
-        return data.dtype() == DType.FLOAT64 ? Tensor.of(out, out.length) : Tensor.of(out, out.length).to(data.dtype());
+        return out;
     }
 
     PolicyStepResult policyStep(RolloutBatch data) {
+        if (fast != null) {
+            return policyStepFast(data);
+        }
         Tensor obs = data.observations();
         Tensor actions = data.actions();
         Tensor oldLogProbs = data.oldLogProbs();
@@ -250,6 +269,53 @@ public final class Trpo implements PolicyOptimizer {
                 }
                 coeff *= s.lineSearchShrinkingFactor();
             }
+        }
+        actor.set(theta0);
+        return new PolicyStepResult(false, trials, surrBefore, surrBefore, 0, cg.iterations(), cg.residualNorm(), gNorm);
+    }
+
+    /**
+     * {@link #policyStep} for float32 MlpPolicy actors: the same steps on arrays (surrogate, gradient
+     * and KL by {@link MlpSurrogate}, Fisher products by {@link MlpFisher}), no tape.
+     */
+    private PolicyStepResult policyStepFast(RolloutBatch data) {
+        int n = data.size();
+        float[] obs = data.observations().toFloatArray();
+        MlpSurrogate sur = new MlpSurrogate(layout, obs, n, data.actions().toDoubleArray(),
+                data.oldLogProbs().toDoubleArray(), advantageValues(data));
+        double surrBefore = sur.surrogateAtOld();
+        MlpFisher fvp = new MlpFisher(layout, actor, data.observations(), s.cgDamping());
+        double[] g = sur.gradientAtOld(fvp);
+        double gNorm = Math.sqrt(ConjugateGradient.dot(g, g));
+        if (!(gNorm > 0) || !Double.isFinite(gNorm)) {
+            return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, 0, 0, gNorm);
+        }
+        ConjugateGradient.Result cg = ConjugateGradient.solve(fvp, g, s.cgMaxSteps(), CG_RESIDUAL_TOL);
+        double[] dir = cg.x();
+        double sHs = ConjugateGradient.dot(dir, fvp.apply(dir));
+        if (!(sHs > 0) || !Double.isFinite(sHs)) {
+            return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, cg.iterations(), cg.residualNorm(), gNorm);
+        }
+        double maxStep = Math.sqrt(2 * s.targetKl() / sHs);
+        double[] theta0 = actor.get();
+        double[] theta = new double[theta0.length];
+        double coeff = 1;
+        int trials = 0;
+        for (int k = 0; k < s.lineSearchMaxIter(); k++) {
+            trials++;
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] = theta0[i] + coeff * maxStep * dir[i];
+            }
+            actor.set(theta);
+            float[] out = sur.outputs();
+            double[] ls = sur.logStd();
+            double newSurr = sur.surrogate(out, ls);
+            double newKl = sur.meanKl(out, ls);
+            if (newKl < s.targetKl() && newSurr > surrBefore) {
+                return new PolicyStepResult(true, trials, surrBefore, newSurr, newKl, cg.iterations(),
+                        cg.residualNorm(), gNorm);
+            }
+            coeff *= s.lineSearchShrinkingFactor();
         }
         actor.set(theta0);
         return new PolicyStepResult(false, trials, surrBefore, surrBefore, 0, cg.iterations(), cg.residualNorm(), gNorm);
