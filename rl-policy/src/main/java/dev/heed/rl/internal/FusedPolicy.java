@@ -1,5 +1,7 @@
 package dev.heed.rl.internal;
 
+import dev.heed.core.Blas;
+import dev.heed.rl.MlpPolicyWeights;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
@@ -36,15 +38,15 @@ public final class FusedPolicy {
     private static final double LOG_STD_MAX = 2;
     private static final double SQUASH_EPS = 1e-6;
 
-    private final Tensor[] piW;
+    private final float[][] piW;
     private final float[][] piB;
-    private final Tensor[] vfW;
+    private final float[][] vfW;
     private final float[][] vfB;
     private final boolean shared;
     private final boolean tanh;
-    private final Tensor headW;
+    private final float[] headW;
     private final float[] headB;
-    private final Tensor valueW;
+    private final float[] valueW;
     private final float[] valueB;
     private final double[] logStd;
     private final Head head;
@@ -98,8 +100,8 @@ public final class FusedPolicy {
         this.headOut = headOut;
     }
 
-    private static Tensor[] transposeAll(float[][] ws, float[][] bs, int in) {
-        Tensor[] out = new Tensor[ws.length];
+    private static float[][] transposeAll(float[][] ws, float[][] bs, int in) {
+        float[][] out = new float[ws.length][];
         int d = in;
         for (int l = 0; l < ws.length; l++) {
             out[l] = transpose(ws[l], bs[l].length, d);
@@ -108,15 +110,15 @@ public final class FusedPolicy {
         return out;
     }
 
-    /** {@code [rows, cols]} row-major to a contiguous {@code [cols, rows]} tensor. */
-    private static Tensor transpose(float[] w, int rows, int cols) {
+    /** {@code [rows, cols]} row-major to {@code [cols, rows]} row-major. */
+    private static float[] transpose(float[] w, int rows, int cols) {
         float[] t = new float[w.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 t[c * rows + r] = w[r * cols + c];
             }
         }
-        return Tensor.of(t, cols, rows);
+        return t;
     }
 
     /**
@@ -168,34 +170,18 @@ public final class FusedPolicy {
 
     /**
      * {@code y = act(x·Wᵀ + b)} for a batch: {@code x [n, in]}, {@code wt} the transposed weight
-     * {@code [in, out]}. The product goes to the tensor kernels (vectorised GEMM); bias and
-     * activation are one fused loop over the result.
+     * {@code [in, out]}. The product goes to the tensor kernels through {@link Blas} (the same
+     * bits as {@code Tensor.matmul}, without its tensors); bias and activation are whole-array loops
+     * ({@link MlpPolicyWeights#biasActivate}, the same operations as {@link #tanhF}).
      */
-    private float[] layer(float[] x, int n, int in, Tensor wt, float[] b, int out, boolean act) {
-        float[] y;
-        try (NoGrad ignored = NoGrad.enter()) {
-            y = Tensor.of(x, n, in).matmul(wt).toFloatArray();
-        }
-        for (int i = 0; i < n; i++) {
-            int yo = i * out;
-            if (!act) {
-                for (int o = 0; o < out; o++) {
-                    y[yo + o] += b[o];
-                }
-            } else if (tanh) {
-                for (int o = 0; o < out; o++) {
-                    y[yo + o] = tanhF(y[yo + o] + b[o]);
-                }
-            } else {
-                for (int o = 0; o < out; o++) {
-                    y[yo + o] = Math.max(0f, y[yo + o] + b[o]);
-                }
-            }
-        }
+    private float[] layer(float[] x, int n, int in, float[] wt, float[] b, int out, boolean act) {
+        float[] y = new float[n * out];
+        Blas.sgemm(false, false, n, out, in, x, 0, in, wt, 0, out, y, 0, out);
+        MlpPolicyWeights.biasActivate(y, n, b, act, tanh);
         return y;
     }
 
-    private float[] mlp(float[] x, int n, Tensor[] ws, float[][] bs) {
+    private float[] mlp(float[] x, int n, float[][] ws, float[][] bs) {
         float[] h = x;
         int in = obsDim;
         for (int l = 0; l < ws.length; l++) {

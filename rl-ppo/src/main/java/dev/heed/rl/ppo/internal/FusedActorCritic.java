@@ -1,5 +1,6 @@
 package dev.heed.rl.ppo.internal;
 
+import dev.heed.core.Blas;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Tensor;
 import dev.heed.rl.ActorCritic;
@@ -8,9 +9,10 @@ import org.apiguardian.api.API;
 
 /**
  * A hand-differentiated forward/backward pass over an {@link ActorCritic}'s own parameter tensors,
- * for the PPO update loop: matrix products go through {@link Tensor#matmul} (the tuned kernels),
- * while bias, activation and their derivatives are fused loops over {@code float[]}, with a tanh that
- * costs about 1 ns instead of the ~60 ns of {@link Math#tanh} (a JNI call on JDK 17).
+ * for the PPO update loop: matrix products go through {@link Blas} (the tuned kernels, into reused buffers),
+ * while bias, activation and their derivatives are fused loops over {@code float[]}, with the
+ * inference tanh ({@link MlpPolicyWeights#tanh}, under 1 ns instead of the ~60 ns of
+ * {@link Math#tanh}, a JNI call on JDK 17).
  *
  * <p>Supported: FLOAT32 policies with separate actor and critic MLPs (tanh or relu), a categorical
  * head or a diagonal Gaussian with a state-independent log σ, no squashing — SB3's {@code MlpPolicy}.
@@ -72,112 +74,130 @@ public final class FusedActorCritic {
         return logStd;
     }
 
-    /** Activations of one forward pass, kept for the backward pass. */
+    /**
+     * Activations of one forward pass, kept for the backward pass. The hidden activations live in
+     * buffers that the next forward pass with the same row count and critic flag reuses; {@link #out}
+     * and {@link #values} are the caller's to keep.
+     */
     public static final class Pass {
         final int rows;
         final float[] x;
         final float[][] piH;
         final float[][] vfH;
-        final Tensor[] piIn;
-        final Tensor[] vfIn;
+        final Buffers owner;
+        final long generation;
         /** {@code [rows × headOut]} action-head outputs. */
         public final float[] out;
         /** {@code [rows]} values. */
         public final float[] values;
 
-        Pass(int rows, float[] x, float[][] piH, float[][] vfH, Tensor[] piIn, Tensor[] vfIn, float[] out,
-                float[] values) {
+        Pass(int rows, float[] x, float[][] piH, float[][] vfH, Buffers owner, float[] out, float[] values) {
             this.rows = rows;
             this.x = x;
             this.piH = piH;
             this.vfH = vfH;
-            this.piIn = piIn;
-            this.vfIn = vfIn;
+            this.owner = owner;
+            this.generation = owner.generation;
             this.out = out;
             this.values = values;
         }
     }
 
+    /** Reusable activation and gradient buffers for one row count. */
+    static final class Buffers {
+        final int rows;
+        final float[][] piH;
+        final float[][] vfH;
+        final float[][] piD;
+        final float[][] vfD;
+        final float[] ones;
+        long generation;
+
+        Buffers(int rows, Tensor[] piW, Tensor[] vfW) {
+            this.rows = rows;
+            piH = new float[piW.length][];
+            piD = new float[piW.length][];
+            for (int l = 0; l < piW.length; l++) {
+                piH[l] = new float[rows * piW[l].size(0)];
+                piD[l] = new float[rows * piW[l].size(0)];
+            }
+            vfH = new float[vfW.length][];
+            vfD = new float[vfW.length][];
+            for (int l = 0; l < vfW.length; l++) {
+                vfH[l] = new float[rows * vfW[l].size(0)];
+                vfD[l] = new float[rows * vfW[l].size(0)];
+            }
+            ones = new float[rows];
+            java.util.Arrays.fill(ones, 1f);
+        }
+    }
+
+    private Buffers train;
+    private Buffers eval;
+
+    private Buffers buffers(int rows, boolean withCritic) {
+        Buffers b = withCritic ? train : eval;
+        if (b == null || b.rows != rows) {
+            b = new Buffers(rows, piW, vfW);
+            if (withCritic) {
+                train = b;
+            } else {
+                eval = b;
+            }
+        }
+        b.generation++;
+        return b;
+    }
+
     /**
+     * Runs the actor (and critic) forward. The returned pass stays valid for {@link #backward}
+     * until the next call with the same row count and {@code withCritic}.
+     *
      * @param x {@code [rows × obsDim]} observations
      * @param rows number of rows
      * @param withCritic also compute values
      * @return the activations
      */
     public Pass forward(float[] x, int rows, boolean withCritic) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            // Layer inputs are kept as tensors so the backward pass reuses them for dW = dZᵀ·H.
-            Tensor xt = Tensor.of(x, rows, obsDim);
-            float[][] piH = new float[piW.length][];
-            Tensor[] piIn = new Tensor[piW.length + 1];
-            Tensor in = xt;
-            for (int l = 0; l < piW.length; l++) {
-                piIn[l] = in;
-                piH[l] = linear(in, piW[l], piB[l], true);
-                in = Tensor.of(piH[l], rows, piW[l].size(0));
-            }
-            piIn[piW.length] = in;
-            float[] out = linear(in, actW, actB, false);
-            float[][] vfH = null;
-            Tensor[] vfIn = null;
-            float[] values = null;
-            if (withCritic) {
-                vfH = new float[vfW.length][];
-                vfIn = new Tensor[vfW.length + 1];
-                in = xt;
-                for (int l = 0; l < vfW.length; l++) {
-                    vfIn[l] = in;
-                    vfH[l] = linear(in, vfW[l], vfB[l], true);
-                    in = Tensor.of(vfH[l], rows, vfW[l].size(0));
-                }
-                vfIn[vfW.length] = in;
-                values = linear(in, valW, valB, false);
-            }
-            return new Pass(rows, x, piH, vfH, piIn, vfIn, out, values);
+        Buffers buf = buffers(rows, withCritic);
+        float[] in = x;
+        int inDim = obsDim;
+        for (int l = 0; l < piW.length; l++) {
+            linear(in, rows, inDim, piW[l], piB[l], true, buf.piH[l]);
+            in = buf.piH[l];
+            inDim = piW[l].size(0);
         }
+        float[] out = new float[rows * headOut];
+        linear(in, rows, inDim, actW, actB, false, out);
+        float[] values = null;
+        if (withCritic) {
+            in = x;
+            inDim = obsDim;
+            for (int l = 0; l < vfW.length; l++) {
+                linear(in, rows, inDim, vfW[l], vfB[l], true, buf.vfH[l]);
+                in = buf.vfH[l];
+                inDim = vfW[l].size(0);
+            }
+            values = new float[rows];
+            linear(in, rows, inDim, valW, valB, false, values);
+        }
+        return new Pass(rows, x, buf.piH, withCritic ? buf.vfH : null, buf, out, values);
     }
 
-    private float[] linear(Tensor x, Tensor w, Tensor b, boolean activate) {
-        int rows = x.size(0);
+    /** {@code z = act(x·Wᵀ + b)} into {@code z}, through {@link Blas} (no tensors allocated). */
+    private void linear(float[] x, int rows, int in, Tensor w, Tensor b, boolean activate, float[] z) {
         int out = w.size(0);
-        float[] z = x.matmul(w.mT()).toFloatArray();
-        float[] bias = b.toFloatArray();
-        for (int r = 0; r < rows; r++) {
-            int o = r * out;
-            for (int j = 0; j < out; j++) {
-                z[o + j] += bias[j];
-            }
-        }
-        if (activate) {
-            if (tanh) {
-                tanhInPlace(z);
-            } else {
-                for (int i = 0; i < z.length; i++) {
-                    z[i] = Math.max(0f, z[i]);
-                }
-            }
-        }
-        return z;
+        Blas.sgemm(false, true, rows, out, in, x, 0, in, w.toFloatArray(), 0, in, z, 0, out);
+        MlpPolicyWeights.biasActivate(z, rows, b.toFloatArray(), activate, tanh);
     }
 
     /**
-     * tanh via the continued fraction {@code y/(1 + y²/(3 + y²/(5 + …)))} at {@code y = x/8}, then three
-     * doublings {@code tanh 2y = 2 tanh y / (1 + tanh² y)}; inputs clamped to ±9 (tanh 9 = 1 − 3e-8).
-     * Maximum relative error about 3e-7 against {@link Math#tanh}; the loop vectorises.
+     * The fused passes' tanh ({@link MlpPolicyWeights#tanh}, the same as policy inference).
      *
      * @param z values, replaced by their tanh
      */
     static void tanhInPlace(float[] z) {
-        for (int i = 0; i < z.length; i++) {
-            float v = Math.max(-9f, Math.min(9f, z[i]));
-            float y = v * 0.125f;
-            float y2 = y * y;
-            float t = y / (1f + y2 / (3f + y2 / (5f + y2 / (7f + y2 / (9f + y2 / 11f)))));
-            t = 2f * t / (1f + t * t);
-            t = 2f * t / (1f + t * t);
-            t = 2f * t / (1f + t * t);
-            z[i] = t;
-        }
+        MlpPolicyWeights.tanhInPlace(z, z.length);
     }
 
     /**
@@ -188,12 +208,17 @@ public final class FusedActorCritic {
      * @param dOut {@code [rows × headOut]}
      * @param dValues {@code [rows]}, or null when the pass has no critic
      * @param dLogStd {@code [d]}, or null for a categorical head
+     * @throws IllegalStateException if a later forward pass has reused the pass's buffers
      */
     public void backward(Pass p, float[] dOut, float[] dValues, float[] dLogStd) {
+        if (p.generation != p.owner.generation) {
+            throw new IllegalStateException("FusedActorCritic.backward: the pass's activations were overwritten by a"
+                    + " later forward pass of " + p.rows + " rows; call backward before the next forward");
+        }
         try (NoGrad ignored = NoGrad.enter()) {
-            backwardChain(p.rows, p.x, p.piH, p.piIn, piW, piB, actW, actB, dOut);
+            backwardChain(p.rows, p.x, p.piH, p.owner.piD, piW, piB, actW, actB, dOut, p.owner.ones);
             if (dValues != null) {
-                backwardChain(p.rows, p.x, p.vfH, p.vfIn, vfW, vfB, valW, valB, dValues);
+                backwardChain(p.rows, p.x, p.vfH, p.owner.vfD, vfW, vfB, valW, valB, dValues, p.owner.ones);
             }
             if (logStd != null) {
                 logStd.setGrad(Tensor.of(dLogStd, dLogStd.length));
@@ -201,8 +226,8 @@ public final class FusedActorCritic {
         }
     }
 
-    private void backwardChain(int rows, float[] x, float[][] hs, Tensor[] ins, Tensor[] ws, Tensor[] bs, Tensor headW,
-            Tensor headB, float[] dHead) {
+    private void backwardChain(int rows, float[] x, float[][] hs, float[][] ds, Tensor[] ws, Tensor[] bs, Tensor headW,
+            Tensor headB, float[] dHead, float[] ones) {
         int L = ws.length;
         float[] dz = dHead;
         Tensor wOut = headW;
@@ -210,26 +235,26 @@ public final class FusedActorCritic {
         for (int l = L; l >= 0; l--) {
             float[] hIn = l == 0 ? x : hs[l - 1];
             int out = wOut.size(0);
-            Tensor dzT = Tensor.of(dz, rows, out);
-            wOut.setGrad(dzT.mT().matmul(ins[l]));
+            int in = wOut.size(1);
+            float[] dw = new float[out * in];
+            Blas.sgemm(true, false, out, in, rows, dz, 0, out, hIn, 0, in, dw, 0, in);
+            wOut.setGrad(Tensor.of(dw, out, in));
+            // Bias gradient = 1ᵀ·dz: a product, because a loop over 64-wide rows does not vectorise.
             float[] db = new float[out];
-            for (int r = 0; r < rows; r++) {
-                int o = r * out;
-                for (int j = 0; j < out; j++) {
-                    db[j] += dz[o + j];
-                }
-            }
+            Blas.sgemm(false, false, 1, out, rows, ones, 0, rows, dz, 0, out, db, 0, out);
             bOut.setGrad(Tensor.of(db, out));
             if (l == 0) {
                 break;
             }
-            float[] dh = dzT.matmul(wOut).toFloatArray();
+            float[] dh = ds[l - 1];
+            Blas.sgemm(false, false, rows, in, out, dz, 0, out, wOut.toFloatArray(), 0, in, dh, 0, in);
+            int n = rows * in;
             if (tanh) {
-                for (int i = 0; i < dh.length; i++) {
+                for (int i = 0; i < n; i++) {
                     dh[i] *= 1f - hIn[i] * hIn[i];
                 }
             } else {
-                for (int i = 0; i < dh.length; i++) {
+                for (int i = 0; i < n; i++) {
                     if (hIn[i] <= 0f) {
                         dh[i] = 0f;
                     }

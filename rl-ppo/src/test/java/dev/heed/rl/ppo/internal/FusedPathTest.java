@@ -43,7 +43,8 @@ class FusedPathTest {
         float[] t = z.clone();
         FusedActorCritic.tanhInPlace(t);
         for (int i = 0; i < z.length; i++) {
-            assertEquals(Math.tanh(z[i]), t[i], 4e-7 * Math.max(1e-3, Math.abs(Math.tanh(z[i]))) + 1e-9);
+            // The rational approximation's bound (Eigen's float tanh): absolute error below 2e-6.
+            assertEquals(Math.tanh(z[i]), t[i], 2e-6);
         }
     }
 

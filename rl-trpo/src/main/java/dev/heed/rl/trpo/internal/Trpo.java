@@ -7,6 +7,7 @@ import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.optim.Adam;
 import dev.heed.rl.ActorCritic;
+import dev.heed.rl.MlpPolicyWeights;
 import dev.heed.rl.RolloutBatch;
 import dev.heed.rl.distributions.Distribution;
 import dev.heed.rl.spi.PolicyOptimizer;
@@ -45,6 +46,8 @@ public final class Trpo implements PolicyOptimizer {
     private FlatParams actor;
     private List<Tensor> criticParams;
     private FastMlp fast;
+    /** The actor's layout when Fisher-vector products can be computed analytically, else null. */
+    private MlpPolicyWeights layout;
     private boolean allowFast = true;
     private long nUpdates;
 
@@ -91,6 +94,7 @@ public final class Trpo implements PolicyOptimizer {
         this.criticParams = List.copyOf(cp);
         this.critic = new Adam(criticParams, Adam.config().lr(s.learningRate()).eps(s.adamEps()));
         this.fast = allowFast && FastMlp.supports(policy) ? new FastMlp(policy) : null;
+        this.layout = allowFast && MlpPolicyWeights.hasLayout(policy) ? MlpPolicyWeights.ofAnyDtype(policy, "trpo") : null;
     }
 
     /**
@@ -173,6 +177,22 @@ public final class Trpo implements PolicyOptimizer {
         if (!s.normalizeAdvantage()) {
             return data.advantages();
         }
+        double[] out = advantageArray(data);
+        return data.dtype() == DType.FLOAT64 ? Tensor.of(out, out.length) : Tensor.of(out, out.length).to(data.dtype());
+    }
+
+    /** {@link #advantages} as doubles, rounded to the batch dtype as the tensor is. */
+    private double[] advantageValues(RolloutBatch data) {
+        double[] a = s.normalizeAdvantage() ? advantageArray(data) : data.advantageArray();
+        if (data.dtype() == DType.FLOAT32) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) a[i];
+            }
+        }
+        return a;
+    }
+
+    private double[] advantageArray(RolloutBatch data) {
         double[] a = data.advantageArray();
         double mean = 0;
         for (double x : a) {
@@ -192,10 +212,13 @@ public final class Trpo implements PolicyOptimizer {
                 out[i] = (a[i] - mean) / (std + 1e-8);
             }
         }
-        return data.dtype() == DType.FLOAT64 ? Tensor.of(out, out.length) : Tensor.of(out, out.length).to(data.dtype());
+        return out;
     }
 
     PolicyStepResult policyStep(RolloutBatch data) {
+        if (fast != null) {
+            return policyStepFast(data);
+        }
         Tensor obs = data.observations();
         Tensor actions = data.actions();
         Tensor oldLogProbs = data.oldLogProbs();
@@ -207,7 +230,6 @@ public final class Trpo implements PolicyOptimizer {
         Distribution dist = distribution(obs);
         Tensor ratio = dist.logProb(actions).sub(oldLogProbs).exp();
         Tensor surrogate = adv.mul(ratio).mean();
-        Tensor kl = oldDist.kl(dist).mean();
         double surrBefore = surrogate.item();
         Tensor[] inputs = actor.params().toArray(new Tensor[0]);
         double[] g = actor.concat(Autograd.grad(new Tensor[] {surrogate}, inputs, null, false, true));
@@ -215,7 +237,11 @@ public final class Trpo implements PolicyOptimizer {
         if (!(gNorm > 0) || !Double.isFinite(gNorm)) {
             return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, 0, 0, gNorm);
         }
-        FisherVectorProduct fvp = new FisherVectorProduct(kl, actor, s.cgDamping());
+        // The MLP actor's Fisher is applied analytically (forward- then reverse-mode pass, no tape);
+        // other policies differentiate the mean KL twice.
+        ConjugateGradient.Operator fvp = layout != null
+                ? new MlpFisher(layout, actor, obs, s.cgDamping())
+                : new FisherVectorProduct(oldDist.kl(dist).mean(), actor, s.cgDamping());
         ConjugateGradient.Result cg = ConjugateGradient.solve(fvp, g, s.cgMaxSteps(), CG_RESIDUAL_TOL);
         double[] dir = cg.x();
         double sHs = ConjugateGradient.dot(dir, fvp.apply(dir));
@@ -243,6 +269,53 @@ public final class Trpo implements PolicyOptimizer {
                 }
                 coeff *= s.lineSearchShrinkingFactor();
             }
+        }
+        actor.set(theta0);
+        return new PolicyStepResult(false, trials, surrBefore, surrBefore, 0, cg.iterations(), cg.residualNorm(), gNorm);
+    }
+
+    /**
+     * {@link #policyStep} for float32 MlpPolicy actors: the same steps on arrays (surrogate, gradient
+     * and KL by {@link MlpSurrogate}, Fisher products by {@link MlpFisher}), no tape.
+     */
+    private PolicyStepResult policyStepFast(RolloutBatch data) {
+        int n = data.size();
+        float[] obs = data.observations().toFloatArray();
+        MlpSurrogate sur = new MlpSurrogate(layout, obs, n, data.actions().toDoubleArray(),
+                data.oldLogProbs().toDoubleArray(), advantageValues(data));
+        double surrBefore = sur.surrogateAtOld();
+        MlpFisher fvp = new MlpFisher(layout, actor, data.observations(), s.cgDamping());
+        double[] g = sur.gradientAtOld(fvp);
+        double gNorm = Math.sqrt(ConjugateGradient.dot(g, g));
+        if (!(gNorm > 0) || !Double.isFinite(gNorm)) {
+            return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, 0, 0, gNorm);
+        }
+        ConjugateGradient.Result cg = ConjugateGradient.solve(fvp, g, s.cgMaxSteps(), CG_RESIDUAL_TOL);
+        double[] dir = cg.x();
+        double sHs = ConjugateGradient.dot(dir, fvp.apply(dir));
+        if (!(sHs > 0) || !Double.isFinite(sHs)) {
+            return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, cg.iterations(), cg.residualNorm(), gNorm);
+        }
+        double maxStep = Math.sqrt(2 * s.targetKl() / sHs);
+        double[] theta0 = actor.get();
+        double[] theta = new double[theta0.length];
+        double coeff = 1;
+        int trials = 0;
+        for (int k = 0; k < s.lineSearchMaxIter(); k++) {
+            trials++;
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] = theta0[i] + coeff * maxStep * dir[i];
+            }
+            actor.set(theta);
+            float[] out = sur.outputs();
+            double[] ls = sur.logStd();
+            double newSurr = sur.surrogate(out, ls);
+            double newKl = sur.meanKl(out, ls);
+            if (newKl < s.targetKl() && newSurr > surrBefore) {
+                return new PolicyStepResult(true, trials, surrBefore, newSurr, newKl, cg.iterations(),
+                        cg.residualNorm(), gNorm);
+            }
+            coeff *= s.lineSearchShrinkingFactor();
         }
         actor.set(theta0);
         return new PolicyStepResult(false, trials, surrBefore, surrBefore, 0, cg.iterations(), cg.residualNorm(), gNorm);
@@ -279,18 +352,19 @@ public final class Trpo implements PolicyOptimizer {
         double[] ret = batch.returnArray();
         double sum = 0;
         int count = 0;
+        int bs = Math.min(n, s.batchSize());
+        float[] xb = new float[bs * od];
+        double[] rb = new double[bs];
         for (int epoch = 0; epoch < s.nCriticUpdates(); epoch++) {
             int[] perm = rng.permutation(n); // the same draws as RolloutBatch.minibatches
             for (int start = 0; start < n; start += s.batchSize()) {
                 int b = Math.min(n, start + s.batchSize()) - start;
-                float[] xb = new float[b * od];
-                double[] rb = new double[b];
                 for (int r = 0; r < b; r++) {
                     int i = perm[start + r];
                     System.arraycopy(obs, i * od, xb, r * od, od);
                     rb[r] = ret[i];
                 }
-                sum += fast.criticStep(xb, rb);
+                sum += fast.criticStep(xb, rb, b);
                 critic.step();
                 count++;
             }

@@ -191,6 +191,46 @@ class TrpoTest {
         assertTrue(rejected > 0, "expected at least one rejected full step among the seeds");
     }
 
+    /** The float32 fast passes (Fisher products, critic regression) against the policy's own ops. */
+    private static void fastPathMatchesTheReferencePath(boolean discrete) {
+        PolicyConfig cfg = PolicyConfig.defaults().withLayers(List.of(16, 16), List.of(16, 16));
+        ActorCritic fastPol = ActorCritic.create(Box.uniform(-1, 1, OBS),
+                discrete ? new Discrete(2) : Box.uniform(-2, 2, 1), cfg, Rng.seeded(21));
+        ActorCritic refPol = ActorCritic.create(Box.uniform(-1, 1, OBS),
+                discrete ? new Discrete(2) : Box.uniform(-2, 2, 1), cfg, Rng.seeded(21));
+        Map<String, Object> o = Map.of("nCriticUpdates", 3, "batchSize", 64);
+        Trpo fast = trpo(o);
+        Trpo ref = trpo(o);
+        ref.allowFastPath(false);
+        fast.attach(fastPol, Rng.seeded(22));
+        ref.attach(refPol, Rng.seeded(22));
+        assertTrue(fast.usesFastPath());
+        assertTrue(!ref.usesFastPath());
+        RolloutBatch b = batch(fastPol, Rng.seeded(23), false);
+        Map<String, Double> sf = fast.update(b, new TrainingProgress(N, 10 * N, 1));
+        Map<String, Double> sr = ref.update(b, new TrainingProgress(N, 10 * N, 1));
+        assertEquals(sr.get("is_line_search_success"), sf.get("is_line_search_success"));
+        assertEquals(sr.get("line_search_iterations"), sf.get("line_search_iterations"));
+        assertEquals(sr.get("value_loss"), sf.get("value_loss"), 1e-4 * (1 + Math.abs(sr.get("value_loss"))));
+        for (Map.Entry<String, Tensor> e : refPol.namedParameters().entrySet()) {
+            double[] want = e.getValue().toDoubleArray();
+            double[] got = fastPol.namedParameters().get(e.getKey()).toDoubleArray();
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 2e-4 * (1 + Math.abs(want[i])), e.getKey() + "[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void fastCategoricalUpdateMatchesTheReferencePath() {
+        fastPathMatchesTheReferencePath(true);
+    }
+
+    @Test
+    void fastGaussianUpdateMatchesTheReferencePath() {
+        fastPathMatchesTheReferencePath(false);
+    }
+
     @Test
     void criticLearnsTheReturns() {
         ActorCritic pol = policy(true, 13);
