@@ -145,21 +145,53 @@ public final class Attention {
 
     private static Tensor blocked(Tensor q, Tensor k, Tensor v, double scale, AttentionMask mask,
                                   PositionalScheme bias, int layer, int queryOffset) {
-        FlashAttention.BiasSource source = null;
-        if (bias != null) {
-            DType dt = q.dtype();
-            source = new FlashAttention.BiasSource() {
-                @Override
-                public Tensor block(int q0, int rows, int keys) {
-                    return bias.scoreBias(layer, dt, queryOffset + q0, rows, 0, keys);
-                }
+        return new FlashAttention(scale, mask.isCausal(), mask.keyLengthsOrNull(),
+                biasSource(bias, layer, queryOffset, q.dtype())).apply(q, k, v);
+    }
 
-                @Override
-                public List<Tensor> parameters() {
-                    return bias.parameters();
-                }
-            };
+    private static FlashAttention.BiasSource biasSource(PositionalScheme bias, int layer, int queryOffset, DType dt) {
+        if (bias == null) {
+            return null;
         }
-        return new FlashAttention(scale, mask.isCausal(), mask.keyLengthsOrNull(), source).apply(q, k, v);
+        return new FlashAttention.BiasSource() {
+            @Override
+            public Tensor block(int q0, int rows, int keys) {
+                return bias.scoreBias(layer, dt, queryOffset + q0, rows, 0, keys);
+            }
+
+            @Override
+            public List<Tensor> parameters() {
+                return bias.parameters();
+            }
+        };
+    }
+
+    /**
+     * @return whether {@link #packedSelfAttention} serves self-attention with these settings: the
+     *     memory-efficient path applies (see the class comment), FLOAT32, and no query/key transform
+     */
+    static boolean packedApplies(int batch, DType dtype, Similarity similarity, AttentionMask mask,
+                                 PositionalScheme positional, double dropout) {
+        if (similarity.dotProductScale().isEmpty() || !mask.isStructured() || dropout != 0 || dtype != DType.FLOAT32) {
+            return false;
+        }
+        if (positional != null && (positional.actsOnQueryKey() || !positional.supportsBlockwiseAttention())) {
+            return false;
+        }
+        int[] lengths = mask.keyLengthsOrNull();
+        return lengths == null || lengths.length == batch; // else the general path explains the mismatch
+    }
+
+    /**
+     * Self-attention over packed projections; callers check {@link #packedApplies} first.
+     *
+     * @param qkv {@code [B, T, 3E]}: queries, keys, values side by side
+     * @return {@code [B, T, E]} with the heads merged
+     */
+    static Tensor packedSelfAttention(Tensor qkv, int heads, Similarity similarity, AttentionMask mask,
+                                      PositionalScheme positional, int layer) {
+        PositionalScheme bias = positional != null && positional.hasScoreTerm() ? positional : null;
+        return new FlashAttention(similarity.dotProductScale().getAsDouble(), mask.isCausal(), mask.keyLengthsOrNull(),
+                biasSource(bias, layer, 0, DType.FLOAT32)).applyPacked(qkv, heads);
     }
 }

@@ -6,6 +6,7 @@ import dev.heed.attention.spi.SimilarityFactory;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.core.nn.Functional;
 import dev.heed.core.nn.Linear;
 import dev.heed.core.nn.Module;
 import dev.heed.positional.spi.PositionalScheme;
@@ -158,6 +159,21 @@ public final class MultiHeadAttention extends Module {
                     + Arrays.toString(key.shape()) + ", value " + Arrays.toString(value.shape())
                     + " must share the batch size, and key and value the length");
         }
+        double p = isTraining() ? dropout : 0.0;
+        if (query == key && key == value && cache == null && !needWeights
+                && Attention.packedApplies(b, query.dtype(), similarity, mask, positional, p)) {
+            // self-attention on the memory-efficient path: one [3E, E] projection, heads split and merged in the kernel
+            Linear lq = (Linear) submodule("wq");
+            Linear lk = (Linear) submodule("wk");
+            Linear lv = (Linear) submodule("wv");
+            if (lq.weight().dtype() == DType.FLOAT32) {
+                Tensor w = Tensor.concat(0, lq.weight(), lk.weight(), lv.weight());
+                Tensor bias = lq.bias() == null ? null : Tensor.concat(0, lq.bias(), lk.bias(), lv.bias());
+                Tensor merged = Attention.packedSelfAttention(Functional.linear(query, w, bias), heads, similarity, mask,
+                        positional, layer);
+                return new AttentionOutput(((Linear) submodule("wo")).forward(merged), null, true);
+            }
+        }
         int offset = cache == null ? 0 : cache.length();
         Tensor q = split(((Linear) submodule("wq")).forward(query), b, tq);
         Tensor k = split(((Linear) submodule("wk")).forward(key), b, tk);
@@ -171,7 +187,6 @@ public final class MultiHeadAttention extends Module {
             k = cache.keys();
             v = cache.values();
         }
-        double p = isTraining() ? dropout : 0.0;
         AttentionOutput o = Attention.attend(q, k, v, similarity, mask, positional, layer, offset, p, dropoutRng,
                 needWeights, true);
         Tensor merged = o.output().permute(0, 2, 1, 3).contiguous().reshape(b, tq, embedDim);

@@ -39,7 +39,7 @@ public final class FlashAttention {
     /** Query rows per tile. */
     public static final int DEFAULT_QUERY_TILE = 64;
     /** Keys per tile. */
-    public static final int DEFAULT_KEY_TILE = 256;
+    public static final int DEFAULT_KEY_TILE = 128;
     /** Most elements of one chunk's {@code [H, rows, keys]} bias (4 Mi, 16 MiB in float32). */
     public static final long BIAS_CHUNK_ELEMENTS = 1L << 22;
 
@@ -130,14 +130,7 @@ public final class FlashAttention {
             throw new IllegalArgumentException("FlashAttention: dtype " + dt + " is not supported; use FLOAT32 or FLOAT64");
         }
         FlashGeometry g = new FlashGeometry(b, h, tq, tk, q.size(3), v.size(3), causal, keyLengths, queryTile, keyTile);
-        List<Tensor> params = new ArrayList<>();
-        if (bias != null) {
-            for (Tensor p : bias.parameters()) {
-                if (p.requiresGrad()) {
-                    params.add(p);
-                }
-            }
-        }
+        List<Tensor> params = trainableBiasParameters();
         int rowsPerChunk = rowsPerChunk(g);
         Tensor[] inputs = new Tensor[3 + params.size()];
         inputs[0] = q;
@@ -146,15 +139,132 @@ public final class FlashAttention {
         for (int i = 0; i < params.size(); i++) {
             inputs[3 + i] = params.get(i);
         }
-        Tensor out;
         if (dt == DType.FLOAT32) {
-            F32 st = new F32(g, rowsPerChunk, q, k, v);
-            out = st.forward();
-            return CustomOp.record("flashAttention", out, grad -> st.backward(grad, params), inputs);
+            F32 st = new F32(g, rowsPerChunk, scaled(q.toFloatArray()), k.toFloatArray(), v.toFloatArray());
+            Tensor out = Tensor.of(st.forward(), b, h, tq, g.dv);
+            return CustomOp.record("flashAttention", out, grad -> {
+                Tensor[] pg = new Tensor[params.size()];
+                float[][] r = st.backward(grad.toFloatArray(), params, pg);
+                return result(Tensor.of(r[0], b, h, tq, g.d), Tensor.of(r[1], b, h, tk, g.d),
+                        Tensor.of(r[2], b, h, tk, g.dv), params, pg);
+            }, inputs);
         }
         F64 st = new F64(g, rowsPerChunk, q, k, v);
-        out = st.forward();
+        Tensor out = st.forward();
         return CustomOp.record("flashAttention", out, grad -> st.backward(grad, params), inputs);
+    }
+
+    /**
+     * Self-attention over packed projections, FLOAT32: {@code qkv [B, T, 3·H·d]} holds the queries,
+     * keys and values side by side ({@code [B, T, 3, H, d]} as stored, the output of one linear
+     * layer with weights {@code [Wq; Wk; Wv]}); the result has the heads merged, {@code [B, T, H·d]},
+     * ready for the output projection. Equal to {@link #apply} on the split heads, without the
+     * layout copies and with one gradient for {@code qkv}.
+     *
+     * @param qkv packed projections
+     * @param heads number of heads H
+     * @return {@code [B, T, H·d]}
+     * @throws IllegalArgumentException if {@code qkv} is not FLOAT32 {@code [B, T, 3·H·d]}, or on a
+     *     mask that does not fit
+     */
+    public Tensor applyPacked(Tensor qkv, int heads) {
+        if (qkv.dim() != 3 || qkv.dtype() != DType.FLOAT32 || heads < 1 || qkv.size(2) % (3 * heads) != 0) {
+            throw new IllegalArgumentException("FlashAttention.applyPacked: qkv " + Arrays.toString(qkv.shape()) + " "
+                    + qkv.dtype() + " must be FLOAT32 [B, T, 3 * heads * headDim] with heads = " + heads);
+        }
+        int b = qkv.size(0);
+        int t = qkv.size(1);
+        int e = qkv.size(2) / 3;
+        int d = e / heads;
+        if (keyLengths != null && keyLengths.length != b) {
+            throw new IllegalArgumentException("attend: key lengths are given for " + keyLengths.length
+                    + " sequences but the batch has " + b);
+        }
+        FlashGeometry g = new FlashGeometry(b, heads, t, t, d, d, causal, keyLengths, queryTile, keyTile);
+        List<Tensor> params = trainableBiasParameters();
+        Tensor[] inputs = new Tensor[1 + params.size()];
+        inputs[0] = qkv;
+        for (int i = 0; i < params.size(); i++) {
+            inputs[1 + i] = params.get(i);
+        }
+        float[] a = qkv.toFloatArray();
+        int n = b * heads * t * d;
+        float[] q = new float[n];
+        float[] k = new float[n];
+        float[] v = new float[n];
+        float s = (float) scale;
+        for (int x = 0; x < b; x++) {
+            for (int i = 0; i < t; i++) {
+                int src = (x * t + i) * 3 * e;
+                for (int hh = 0; hh < heads; hh++) {
+                    int dst = ((x * heads + hh) * t + i) * d;
+                    int o = src + hh * d;
+                    for (int c = 0; c < d; c++) {
+                        q[dst + c] = a[o + c] * s;
+                    }
+                    System.arraycopy(a, o + e, k, dst, d);
+                    System.arraycopy(a, o + 2 * e, v, dst, d);
+                }
+            }
+        }
+        F32 st = new F32(g, rowsPerChunk(g), q, k, v);
+        float[] o = st.forward();
+        float[] merged = new float[n];
+        mergeHeads(o, merged, b, heads, t, d, 0, e);
+        Tensor out = Tensor.of(merged, b, t, e);
+        return CustomOp.record("flashAttention", out, grad -> {
+            float[] gm = grad.toFloatArray();
+            float[] dO = new float[n];
+            for (int x = 0; x < b; x++) {
+                for (int i = 0; i < t; i++) {
+                    for (int hh = 0; hh < heads; hh++) {
+                        System.arraycopy(gm, (x * t + i) * e + hh * d, dO, ((x * heads + hh) * t + i) * d, d);
+                    }
+                }
+            }
+            Tensor[] pg = new Tensor[params.size()];
+            float[][] r = st.backward(dO, params, pg);
+            float[] dqkv = new float[3 * n];
+            for (int part = 0; part < 3; part++) {
+                mergeHeads(r[part], dqkv, b, heads, t, d, part * e, 3 * e);
+            }
+            Tensor[] res = new Tensor[1 + params.size()];
+            res[0] = Tensor.of(dqkv, b, t, 3 * e);
+            Tensor[] rest = result(null, null, null, params, pg);
+            System.arraycopy(rest, 3, res, 1, params.size());
+            return res;
+        }, inputs);
+    }
+
+    /** Copies {@code [B, H, T, d]} into columns {@code [col, col + H d)} of rows of width {@code width}. */
+    private static void mergeHeads(float[] src, float[] dst, int b, int heads, int t, int d, int col, int width) {
+        for (int x = 0; x < b; x++) {
+            for (int hh = 0; hh < heads; hh++) {
+                for (int i = 0; i < t; i++) {
+                    System.arraycopy(src, ((x * heads + hh) * t + i) * d, dst, (x * t + i) * width + col + hh * d, d);
+                }
+            }
+        }
+    }
+
+    private List<Tensor> trainableBiasParameters() {
+        List<Tensor> params = new ArrayList<>();
+        if (bias != null) {
+            for (Tensor p : bias.parameters()) {
+                if (p.requiresGrad()) {
+                    params.add(p);
+                }
+            }
+        }
+        return params;
+    }
+
+    private float[] scaled(float[] q) {
+        float s = (float) scale;
+        for (int i = 0; i < q.length; i++) {
+            q[i] *= s;
+        }
+        return q;
     }
 
     private int rowsPerChunk(FlashGeometry g) {
@@ -204,22 +314,17 @@ public final class FlashAttention {
         final float[] out;
         final float[] lse;
 
-        F32(FlashGeometry g, int chunk, Tensor qt, Tensor kt, Tensor vt) {
+        F32(FlashGeometry g, int chunk, float[] qScaled, float[] k, float[] v) {
             this.g = g;
             this.chunk = chunk;
-            float[] qa = qt.toFloatArray();
-            float s = (float) scale;
-            for (int i = 0; i < qa.length; i++) {
-                qa[i] *= s;
-            }
-            this.q = qa;
-            this.k = kt.toFloatArray();
-            this.v = vt.toFloatArray();
+            this.q = qScaled;
+            this.k = k;
+            this.v = v;
             this.out = new float[g.b * g.h * g.tq * g.dv];
             this.lse = new float[g.b * g.h * g.tq];
         }
 
-        Tensor forward() {
+        float[] forward() {
             Arrays.fill(lse, Float.NEGATIVE_INFINITY);
             for (int q0 = 0; q0 < g.tq; q0 += chunk) {
                 int rows = Math.min(chunk, g.tq - q0);
@@ -235,11 +340,11 @@ public final class FlashAttention {
                 }
                 FlashF32.forward(g, q, k, v, b, q0, rows, keys, out, lse);
             }
-            return Tensor.of(out, g.b, g.h, g.tq, g.dv);
+            return out;
         }
 
-        Tensor[] backward(Tensor grad, List<Tensor> params) {
-            float[] dO = grad.toFloatArray();
+        /** @return {dq, dk, dv} in the {@code [B, H, T, ·]} layout; bias parameter gradients go to {@code pg} */
+        float[][] backward(float[] dO, List<Tensor> params, Tensor[] pg) {
             float[] delta = new float[lse.length];
             for (int row = 0; row < delta.length; row++) {
                 int o = row * g.dv;
@@ -252,7 +357,6 @@ public final class FlashAttention {
             float[] dq = new float[q.length];
             float[] dk = new float[k.length];
             float[] dv = new float[v.length];
-            Tensor[] pg = new Tensor[params.size()];
             for (int q0 = 0; q0 < g.tq; q0 += chunk) {
                 int rows = Math.min(chunk, g.tq - q0);
                 int keys = g.chunkKeys(q0, rows);
@@ -282,12 +386,8 @@ public final class FlashAttention {
                     }
                 }
             }
-            float s = (float) scale;
-            for (int i = 0; i < dq.length; i++) {
-                dq[i] *= s;
-            }
-            return result(Tensor.of(dq, g.b, g.h, g.tq, g.d), Tensor.of(dk, g.b, g.h, g.tk, g.d),
-                    Tensor.of(dv, g.b, g.h, g.tk, g.dv), params, pg);
+            scaled(dq);
+            return new float[][] {dq, dk, dv};
         }
     }
 
