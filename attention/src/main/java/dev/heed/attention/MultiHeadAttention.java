@@ -30,6 +30,11 @@ import org.apiguardian.api.API;
  * (each a {@link Linear}, with bias unless disabled), plus the similarity's own parameters under
  * {@code similarity}. Dropout applies to the attention weights in training mode.
  *
+ * <p>Self-attention (the same tensor as query, key and value, no cache) on the memory-efficient
+ * path of {@link Attention} in FLOAT32 runs the three input projections as one {@code [3E, E]}
+ * product and hands the packed result to the blocked kernel, which splits and merges the heads
+ * itself; the numbers are those of the separate projections up to float32 rounding.
+ *
  * <p>Not thread-safe while training (see {@link Module}).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
