@@ -26,14 +26,18 @@ final class FlashF32 {
      */
     static void forward(FlashGeometry g, float[] q, float[] k, float[] v, float[] bias, int q0, int rows,
                         int biasKeys, float[] out, float[] lse) {
-        BlockKernels.parallelFor(g.b * g.h, bh -> {
+        // one task per thread, each striding over sequences x heads with its own scratch tiles
+        int tasks = Math.min(g.b * g.h, BlockKernels.threads());
+        BlockKernels.parallelFor(tasks, t -> {
             float[] s = new float[g.bq * g.bk];
             float[] m = new float[g.bq];
             float[] l = new float[g.bq];
             float[] acc = new float[g.bq * g.dv];
-            for (int i0 = q0; i0 < q0 + rows; i0 += g.bq) {
-                forwardTile(g, q, k, v, bias, q0, rows, biasKeys, out, lse, bh, i0, Math.min(g.bq, q0 + rows - i0),
-                        s, m, l, acc);
+            for (int bh = t; bh < g.b * g.h; bh += tasks) {
+                for (int i0 = q0; i0 < q0 + rows; i0 += g.bq) {
+                    forwardTile(g, q, k, v, bias, q0, rows, biasKeys, out, lse, bh, i0, Math.min(g.bq, q0 + rows - i0),
+                            s, m, l, acc);
+                }
             }
         });
     }
@@ -124,16 +128,20 @@ final class FlashF32 {
      */
     static void backward(FlashGeometry g, float[] q, float[] k, float[] v, float[] bias, int q0, int rows, int biasKeys,
                          float[] lse, float[] dO, float[] delta, float[] dq, float[] dk, float[] dv, float[] dBias) {
-        // with a bias gradient the batch is summed per head inside one task, so tasks never share an output
-        int tasks = dBias == null ? g.b * g.h : g.h;
+        // with a bias gradient a task owns whole heads and sums their batch in order, so tasks never share
+        // an output and the sums do not depend on the thread count
+        int units = dBias == null ? g.b * g.h : g.h;
+        int tasks = Math.min(units, BlockKernels.threads());
         BlockKernels.parallelFor(tasks, t -> {
             float[] s = new float[g.bq * g.bk];
             float[] dp = new float[g.bq * g.bk];
-            int step = dBias == null ? tasks : g.h;
-            for (int bh = t; bh < g.b * g.h; bh += step) {
-                for (int i0 = q0; i0 < q0 + rows; i0 += g.bq) {
-                    backwardTile(g, q, k, v, bias, q0, rows, biasKeys, lse, dO, delta, dq, dk, dv, dBias, bh, i0,
-                            Math.min(g.bq, q0 + rows - i0), s, dp);
+            for (int u = t; u < units; u += tasks) {
+                for (int x = 0; x < (dBias == null ? 1 : g.b); x++) {
+                    int bh = dBias == null ? u : x * g.h + u;
+                    for (int i0 = q0; i0 < q0 + rows; i0 += g.bq) {
+                        backwardTile(g, q, k, v, bias, q0, rows, biasKeys, lse, dO, delta, dq, dk, dv, dBias, bh, i0,
+                                Math.min(g.bq, q0 + rows - i0), s, dp);
+                    }
                 }
             }
         });
