@@ -1,9 +1,8 @@
 package dev.heed.attention;
 
-import dev.heed.attention.internal.ChunkedAttention;
+import dev.heed.attention.internal.FlashAttention;
 import dev.heed.attention.internal.FastSoftmax;
 import dev.heed.attention.spi.Similarity;
-import dev.heed.core.Autograd;
 import dev.heed.core.CustomOp;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
@@ -11,6 +10,7 @@ import dev.heed.core.Tensor;
 import dev.heed.core.nn.Functional;
 import dev.heed.positional.spi.PositionalScheme;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import org.apiguardian.api.API;
@@ -27,10 +27,11 @@ import org.apiguardian.api.API;
  * ({@link Similarity#dotProductScale()}, e.g. {@code dot} and {@code scaled-dot}), the weights are
  * not requested, the positional scheme adds no score term or only a pure bias
  * ({@link PositionalScheme#isScoreBias()}) and no value term, the mask is only causal and/or key lengths,
- * dropout is off, the dtype is FLOAT32 and no bias parameter needs a gradient, the output comes
- * from a blocked online-softmax kernel, forward and backward, that never stores the
- * {@code Tq × Tk} matrix (see
- * {@code docs/attention.md}). It agrees with the plain path within float32 rounding.
+ * and dropout is off, the output comes from a blocked online-softmax kernel (FLOAT32 or FLOAT64),
+ * forward and backward, that never stores the {@code Tq × Tk} matrix; the gradient of a bias
+ * scheme's parameters is accumulated block by block (see {@code docs/attention.md}). It agrees with
+ * the plain path within rounding; its gradients are first order only, so pass
+ * {@code allowBlocked = false} for double backward.
  *
  * <p>Stateless and thread-safe (the dropout generator is the caller's).
  */
@@ -94,11 +95,8 @@ public final class Attention {
         boolean scoreTerm = positional != null && positional.hasScoreTerm();
         boolean valueTerm = positional != null && positional.hasValueTerm();
         OptionalDouble lin = similarity.dotProductScale();
-        // the fused kernel has no gradient for a scheme's bias parameters: train those on the plain path
-        boolean biasNeedsGrad = scoreTerm && Autograd.isGradEnabled()
-                && positional.parameters().stream().anyMatch(Tensor::requiresGrad);
         if (allowBlocked && !needWeights && lin.isPresent() && (!scoreTerm || positional.isScoreBias()) && !valueTerm
-                && mask.isStructured() && dropout == 0 && q.dtype() == DType.FLOAT32 && !biasNeedsGrad) {
+                && mask.isStructured() && dropout == 0 ) {
             return new AttentionOutput(blocked(q, k, v, lin.getAsDouble(), mask,
                     scoreTerm ? positional : null, layer, queryOffset), null, true);
         }
@@ -147,11 +145,53 @@ public final class Attention {
 
     private static Tensor blocked(Tensor q, Tensor k, Tensor v, double scale, AttentionMask mask,
                                   PositionalScheme bias, int layer, int queryOffset) {
-        ChunkedAttention.BiasSource source = null;
-        if (bias != null) {
-            source = (q0, rows, keys) -> bias.scoreBias(layer, DType.FLOAT32, queryOffset + q0, rows, 0, keys);
+        return new FlashAttention(scale, mask.isCausal(), mask.keyLengthsOrNull(),
+                biasSource(bias, layer, queryOffset, q.dtype())).apply(q, k, v);
+    }
+
+    private static FlashAttention.BiasSource biasSource(PositionalScheme bias, int layer, int queryOffset, DType dt) {
+        if (bias == null) {
+            return null;
         }
-        return new ChunkedAttention(scale, mask.isCausal(), mask.keyLengthsOrNull(), source,
-                ChunkedAttention.DEFAULT_BLOCK_ELEMENTS).apply(q, k, v);
+        return new FlashAttention.BiasSource() {
+            @Override
+            public Tensor block(int q0, int rows, int keys) {
+                return bias.scoreBias(layer, dt, queryOffset + q0, rows, 0, keys);
+            }
+
+            @Override
+            public List<Tensor> parameters() {
+                return bias.parameters();
+            }
+        };
+    }
+
+    /**
+     * @return whether {@link #packedSelfAttention} serves self-attention with these settings: the
+     *     memory-efficient path applies (see the class comment), FLOAT32, and no query/key transform
+     */
+    static boolean packedApplies(int batch, DType dtype, Similarity similarity, AttentionMask mask,
+                                 PositionalScheme positional, double dropout) {
+        if (similarity.dotProductScale().isEmpty() || !mask.isStructured() || dropout != 0 || dtype != DType.FLOAT32) {
+            return false;
+        }
+        if (positional != null && (positional.actsOnQueryKey() || !positional.supportsBlockwiseAttention())) {
+            return false;
+        }
+        int[] lengths = mask.keyLengthsOrNull();
+        return lengths == null || lengths.length == batch; // else the general path explains the mismatch
+    }
+
+    /**
+     * Self-attention over packed projections; callers check {@link #packedApplies} first.
+     *
+     * @param qkv {@code [B, T, 3E]}: queries, keys, values side by side
+     * @return {@code [B, T, E]} with the heads merged
+     */
+    static Tensor packedSelfAttention(Tensor qkv, int heads, Similarity similarity, AttentionMask mask,
+                                      PositionalScheme positional, int layer) {
+        PositionalScheme bias = positional != null && positional.hasScoreTerm() ? positional : null;
+        return new FlashAttention(similarity.dotProductScale().getAsDouble(), mask.isCausal(), mask.keyLengthsOrNull(),
+                biasSource(bias, layer, 0, DType.FLOAT32)).applyPacked(qkv, heads);
     }
 }

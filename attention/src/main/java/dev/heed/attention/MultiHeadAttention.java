@@ -6,6 +6,7 @@ import dev.heed.attention.spi.SimilarityFactory;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.core.nn.Functional;
 import dev.heed.core.nn.Linear;
 import dev.heed.core.nn.Module;
 import dev.heed.positional.spi.PositionalScheme;
@@ -28,6 +29,11 @@ import org.apiguardian.api.API;
  * <p>Parameters: {@code wq [E, E]}, {@code wk [E, kDim]}, {@code wv [E, vDim]}, {@code wo [E, E]}
  * (each a {@link Linear}, with bias unless disabled), plus the similarity's own parameters under
  * {@code similarity}. Dropout applies to the attention weights in training mode.
+ *
+ * <p>Self-attention (the same tensor as query, key and value, no cache) on the memory-efficient
+ * path of {@link Attention} in FLOAT32 runs the three input projections as one {@code [3E, E]}
+ * product and hands the packed result to the blocked kernel, which splits and merges the heads
+ * itself; the numbers are those of the separate projections up to float32 rounding.
  *
  * <p>Not thread-safe while training (see {@link Module}).
  */
@@ -158,6 +164,21 @@ public final class MultiHeadAttention extends Module {
                     + Arrays.toString(key.shape()) + ", value " + Arrays.toString(value.shape())
                     + " must share the batch size, and key and value the length");
         }
+        double p = isTraining() ? dropout : 0.0;
+        if (query == key && key == value && cache == null && !needWeights
+                && Attention.packedApplies(b, query.dtype(), similarity, mask, positional, p)) {
+            // self-attention on the memory-efficient path: one [3E, E] projection, heads split and merged in the kernel
+            Linear lq = (Linear) submodule("wq");
+            Linear lk = (Linear) submodule("wk");
+            Linear lv = (Linear) submodule("wv");
+            if (lq.weight().dtype() == DType.FLOAT32) {
+                Tensor w = Tensor.concat(0, lq.weight(), lk.weight(), lv.weight());
+                Tensor bias = lq.bias() == null ? null : Tensor.concat(0, lq.bias(), lk.bias(), lv.bias());
+                Tensor merged = Attention.packedSelfAttention(Functional.linear(query, w, bias), heads, similarity, mask,
+                        positional, layer);
+                return new AttentionOutput(((Linear) submodule("wo")).forward(merged), null, true);
+            }
+        }
         int offset = cache == null ? 0 : cache.length();
         Tensor q = split(((Linear) submodule("wq")).forward(query), b, tq);
         Tensor k = split(((Linear) submodule("wk")).forward(key), b, tk);
@@ -171,7 +192,6 @@ public final class MultiHeadAttention extends Module {
             k = cache.keys();
             v = cache.values();
         }
-        double p = isTraining() ? dropout : 0.0;
         AttentionOutput o = Attention.attend(q, k, v, similarity, mask, positional, layer, offset, p, dropoutRng,
                 needWeights, true);
         Tensor merged = o.output().permute(0, 2, 1, 3).contiguous().reshape(b, tq, embedDim);

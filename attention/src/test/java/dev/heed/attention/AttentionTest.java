@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.heed.attention.internal.ChunkedAttention;
+import dev.heed.attention.internal.FlashAttention;
 import dev.heed.attention.spi.Similarity;
 import dev.heed.core.Autograd;
 import dev.heed.core.DType;
@@ -174,8 +174,8 @@ class AttentionTest {
         AttentionMask mask = AttentionMask.causal().and(AttentionMask.keyLengths(50, 81));
         AttentionOutput plain = Attention.attend(q, k, v, scaled(6), mask, null, 0, 0, 0, null, false, false);
         Tensor[] g = Autograd.grad(plain.output().mul(dO).sum(), q, k, v);
-        // 2 * 2 * 81 * 3 elements per block: chunks of 3 query rows
-        Tensor out = new ChunkedAttention(1 / Math.sqrt(6), true, new int[] {50, 81}, null, 2 * 2 * 81 * 3).apply(q, k, v);
+        // tiles of 5 query rows x 7 keys: neither divides 37 or 81
+        Tensor out = new FlashAttention(1 / Math.sqrt(6), true, new int[] {50, 81}, null, 5, 7, 1 << 20).apply(q, k, v);
         assertArrayEquals(plain.output().toFloatArray(), out.toFloatArray(), 1e-5f);
         Tensor[] gc = Autograd.grad(out.mul(dO).sum(), q, k, v);
         for (int i = 0; i < 3; i++) {
@@ -218,10 +218,10 @@ class AttentionTest {
             assertTrue(blocked.blocked());
             assertArrayEquals(plain.output().toFloatArray(), blocked.output().toFloatArray(), 1e-5f);
         }
-        // with trainable bias parameters recording gradients, the plain path is used
+        // trainable bias parameters recording gradients stay on the blocked path (their gradient is accumulated per block)
         AttentionOutput training = Attention.attend(q, k, v, scaled(8), AttentionMask.causal(), bias, 0, 25, 0, null, false,
                 true);
-        assertFalse(training.blocked());
+        assertTrue(training.blocked());
     }
 
     @Test

@@ -2,9 +2,11 @@ package dev.heed.attention;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heed.core.Autograd;
 import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
@@ -109,6 +111,35 @@ class MultiHeadAttentionTest {
         MultiHeadAttention noBias = MultiHeadAttention.builder(e, h).bias(false).build(Rng.seeded(7));
         assertEquals(4, noBias.parameters().size());
         assertEquals(8, mha.parameters().size());
+    }
+
+    @Test
+    void packedSelfAttentionEqualsThePlainPathWithGradientsForEveryParameter() {
+        int e = 12;
+        int h = 3;
+        int t = 21;
+        PositionalScheme bias = Positionals.create("relative-bias", Map.of("initStd", 1.0), PositionalDims.of(e, h, 1),
+                Rng.seeded(4));
+        MultiHeadAttention mha = MultiHeadAttention.builder(e, h).positional(bias, 0).build(Rng.seeded(9));
+        Tensor x = Tensor.randn(Rng.seeded(10), 2, t, e).requiresGrad(true);
+        Tensor g = Tensor.randn(Rng.seeded(11), 2, t, e);
+        AttentionMask mask = AttentionMask.causal().and(AttentionMask.keyLengths(t, 0));
+        AttentionOutput packed = mha.forward(x, x, x, mask, false, false, null);
+        AttentionOutput plain = mha.forward(x, x, x, mask, true, false, null);
+        assertTrue(packed.blocked());
+        assertFalse(plain.blocked());
+        assertArrayEquals(plain.output().toFloatArray(), packed.output().toFloatArray(), 1e-5f);
+        java.util.List<Tensor> wrt = new java.util.ArrayList<>(mha.parameters());
+        wrt.addAll(bias.parameters());
+        wrt.add(x);
+        Tensor[] in = wrt.toArray(new Tensor[0]);
+        Tensor[] gp = Autograd.grad(new Tensor[] {packed.output()}, in, new Tensor[] {g}, false, false);
+        Tensor[] gq = Autograd.grad(new Tensor[] {plain.output()}, in, new Tensor[] {g}, false, false);
+        for (int i = 0; i < in.length; i++) {
+            assertArrayEquals(gq[i].toFloatArray(), gp[i].toFloatArray(), 1e-4f, "gradient " + i);
+        }
+        // the second sequence sees no key: its attention output is zero, so it only carries the biases
+        assertTrue(gp[in.length - 2].abs().sum().item() > 1e-3, "the bias table receives gradient");
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,7 +17,9 @@ import org.apiguardian.api.API;
  * Quick medians of multi-head causal self-attention at the benchmark shapes, with ratios to
  * PyTorch's figures; the table is logged (System.Logger, INFO) and, with a path argument, written
  * as Markdown. Arguments: {@code [output.md] [repetitions] [plain]} — {@code plain} disables the
- * blocked path (weights requested) for comparison.
+ * blocked path (weights requested) for comparison. The main thread's CPU time is reported too: with
+ * {@code -Dheed.threads=1} all work runs on that thread, so on a machine shared with other jobs it
+ * measures the work without the time spent waiting for a core.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/heed-benchmarks.jar dev.heed.bench.AttentionQuick attention.md 10</pre>
  */
@@ -34,8 +38,10 @@ public final class AttentionQuick {
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         boolean plain = args.length > 2 && args[2].equals("plain");
         StringBuilder md = new StringBuilder();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         md.append("| (batch, seq, d_model, heads) | Heed fwd ms | Heed fwd+bwd ms | no-grad fwd ms |"
-                + " PyTorch 1T fwd / fwd+bwd | ratio vs best PyTorch fwd / fwd+bwd |\n|---|---|---|---|---|---|\n");
+                + " main-thread CPU fwd / fwd+bwd ms | PyTorch 1T fwd / fwd+bwd | ratio vs best PyTorch fwd / fwd+bwd |"
+                + "\n|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < AttentionShapes.SHAPES.length; i++) {
             int[] s = AttentionShapes.parse(AttentionShapes.SHAPES[i]);
             Rng rng = Rng.seeded(1);
@@ -46,13 +52,18 @@ public final class AttentionQuick {
             double[] fwd = new double[r];
             double[] both = new double[r];
             double[] inf = new double[r];
+            double[] cpuF = new double[r];
+            double[] cpuB = new double[r];
             for (int k = -2; k < r; k++) {
+                long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 Tensor y = plain ? mha.forward(x, x, x, AttentionMask.causal(), true, false, null).output()
                         : mha.forward(x, AttentionMask.causal());
                 long t1 = System.nanoTime();
+                long c1 = mx.getCurrentThreadCpuTime();
                 y.backward(g);
                 long t2 = System.nanoTime();
+                long c2 = mx.getCurrentThreadCpuTime();
                 long t3;
                 try (NoGrad ignored = NoGrad.enter()) {
                     long a = System.nanoTime();
@@ -69,6 +80,8 @@ public final class AttentionQuick {
                     fwd[k] = (t1 - t0) / 1e6;
                     both[k] = (t2 - t0) / 1e6;
                     inf[k] = t3 / 1e6;
+                    cpuF[k] = (c1 - c0) / 1e6;
+                    cpuB[k] = (c2 - c0) / 1e6;
                 }
             }
             double f = median(fwd);
@@ -76,8 +89,9 @@ public final class AttentionQuick {
             double n = median(inf);
             double bestF = Math.min(AttentionShapes.TORCH_1T[i][0], AttentionShapes.TORCH_2T[i][0]);
             double bestB = Math.min(AttentionShapes.TORCH_1T[i][1], AttentionShapes.TORCH_2T[i][1]);
-            String row = String.format("| (%s) | %.1f | %.1f | %.1f | %.1f / %.1f | %.2f / %.2f |", AttentionShapes.SHAPES[i].replace(",", ", "),
-                    f, b, n, AttentionShapes.TORCH_1T[i][0], AttentionShapes.TORCH_1T[i][1], f / bestF, b / bestB);
+            String row = String.format("| (%s) | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f | %.2f / %.2f |",
+                    AttentionShapes.SHAPES[i].replace(",", ", "), f, b, n, median(cpuF), median(cpuB),
+                    AttentionShapes.TORCH_1T[i][0], AttentionShapes.TORCH_1T[i][1], f / bestF, b / bestB);
             LOG.log(System.Logger.Level.INFO, row);
             md.append(row).append('\n');
         }
