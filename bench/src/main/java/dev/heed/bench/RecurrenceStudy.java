@@ -2,6 +2,9 @@ package dev.heed.bench;
 
 import dev.heed.bench.StudyModels.Mixer;
 import dev.heed.bench.StudyModels.TokenModel;
+import dev.heed.attention.model.LanguageModel;
+import dev.heed.attention.model.SequenceMixer;
+import dev.heed.attention.model.TransformerConfig;
 import dev.heed.cli.support.Plots;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
@@ -10,6 +13,7 @@ import dev.heed.core.nn.UnaryModule;
 import dev.heed.core.optim.Adam;
 import dev.heed.core.optim.GradClip;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apiguardian.api.API;
 import org.knowm.xchart.XYChart;
 
@@ -35,8 +40,11 @@ import org.knowm.xchart.XYChart;
  * LSTM and one GRU layer of equal parameter count, over sequence lengths 64 to 4096 at a fixed
  * 4096 tokens per batch. Part 2: associative recall accuracy against the distance between the
  * queried pair and the query. Part 3: a local task (XOR of neighbouring bits, with label noise in
- * training). Part 4: character language model on Tiny Shakespeare, transformer vs LSTM of equal
- * parameter count trained for the same wall-clock time.
+ * training). Parts 1–3 use the study's own token model ({@link StudyModels}: embedding → one mixer
+ * → LayerNorm → head, with the recurrent hidden size matched to the block's parameter count). Part
+ * 4: character language model on Tiny Shakespeare with the attention module's
+ * {@link LanguageModel}, swapping only the blocks' sequence mixer (attention, LSTM, GRU), each
+ * trained for the same wall-clock time.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class RecurrenceStudy {
@@ -478,6 +486,23 @@ public final class RecurrenceStudy {
     // Part 4: character language model at equal wall-clock
     // ------------------------------------------------------------------------------------------
 
+    /** One language model of Part 4: the attention module's {@link LanguageModel} with a given mixer and MLP ratio. */
+    private record LmVariant(SequenceMixer mixer, int mlpRatio) {
+        static LmVariant parse(String spec) {
+            String[] p = spec.trim().split("/");
+            return new LmVariant(SequenceMixer.fromName(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 4);
+        }
+
+        String label() {
+            return mixer.specName() + (mlpRatio == 4 ? "" : " (MLP ratio " + mlpRatio + ")");
+        }
+    }
+
+    /**
+     * Part 4: character LM with the attention module's {@link LanguageModel}; between the models only
+     * the blocks' sequence mixer changes ({@link TransformerConfig.Builder#mixer}), unless a
+     * variant asks for another MLP ratio ({@code -Dstudy.lm.models=attention,lstm,gru,lstm/2,gru/3}).
+     */
     private static void charLm(Path out, StringBuilder md, Path data, double budgetSeconds) throws IOException {
         String text = Files.readString(data, StandardCharsets.UTF_8);
         int[] vocab = text.chars().distinct().sorted().toArray();
@@ -494,37 +519,61 @@ public final class RecurrenceStudy {
         int batch = 12;
         double lr = 2e-3;
         int evalEvery = 100;
-        Mixer[] kinds = {Mixer.TRANSFORMER, Mixer.LSTM};
+        List<LmVariant> kinds = Arrays.stream(System.getProperty("study.lm.models", "attention,lstm,gru").split(","))
+                .map(LmVariant::parse).toList();
+        TransformerConfig base = TransformerConfig.builder().vocabSize(vocab.length).dModel(d).heads(heads).layers(layers)
+                .mlpRatio(4).contextLength(ctx).dropout(0).bias(true).tieWeights(true).similarity("scaled-dot")
+                .positional("sinusoidal").build();
         md.append("## Part 4: character language model on Tiny Shakespeare, equal wall-clock\n\n")
                 .append(String.format(Locale.ROOT, "Vocabulary %d characters, first 90%% train / last 10%% validation; "
-                        + "context %d, batch %d, d_model %d, %d mixer layers (transformer: %d heads + sinusoidal positions; "
-                        + "LSTM hidden %d, equal parameters), Adam lr %.0e, clip 1.0, %.0f s of training each, the two models "
-                        + "alternating step by step "
-                        + "(evaluation excluded); validation loss = mean of 20 batches, seed 1.%n%n",
-                        vocab.length, ctx, batch, d, layers, heads, StudyModels.mixerWidth(Mixer.LSTM, d, layers), lr,
-                        budgetSeconds));
+                        + "the attention module's LanguageModel (token embedding tied to the head, sinusoidal positions, "
+                        + "%d pre-LN blocks of d_model %d: mixer + MLP, final LayerNorm); only the blocks' mixer changes "
+                        + "(attention: %d heads, scaled-dot; LSTM/GRU: one layer, hidden %d). Context %d, batch %d, "
+                        + "Adam lr %.0e, clip 1.0, %.0f s of training each after 5 untimed warm-up steps on throw-away "
+                        + "copies, the models alternating step by step (evaluation excluded); validation loss = mean of 20 "
+                        + "batches, seed 1.%n%n",
+                        vocab.length, layers, d, heads, d, ctx, batch, lr, budgetSeconds));
         List<Plots.Series> series = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("mixer,train_seconds,steps,val_loss\n");
-        StringBuilder table = new StringBuilder("| mixer | parameters (mixer) | steps | ms / step | final val loss |\n"
-                + "|---|---|---|---|---|\n");
+        StringBuilder csv = new StringBuilder("mixer,train_seconds,cpu_seconds,steps,val_loss\n");
+        StringBuilder table = new StringBuilder("| mixer | parameters (mixers) | parameters (model) | steps | ms / step "
+                + "| CPU s | final val loss |\n|---|---|---|---|---|---|---|\n");
         // The models train in alternation, one step each, and each is charged only its own steps'
-        // time: load from other processes on a shared machine then hits both alike.
-        int n = kinds.length;
-        TokenModel[] models = new TokenModel[n];
+        // wall time: load from other processes on a shared machine then hits all alike. The
+        // process CPU time of each model's steps is recorded as well.
+        int n = kinds.size();
+        LanguageModel[] models = new LanguageModel[n];
         Adam[] opts = new Adam[n];
         Rng[] samplers = new Rng[n];
         double[] trained = new double[n];
+        double[] cpu = new double[n];
         int[] steps = new int[n];
         double[] loss = new double[n];
         List<List<double[]>> curves = new ArrayList<>();
         for (int m = 0; m < n; m++) {
             Rng rng = Rng.seeded(1);
-            models[m] = new TokenModel(kinds[m], vocab.length, d, heads, layers, vocab.length, rng.child(1));
+            TransformerConfig cfg = base.toBuilder().mixer(kinds.get(m).mixer()).mlpRatio(kinds.get(m).mlpRatio()).build();
+            models[m] = new LanguageModel(cfg, rng.child(1));
             opts[m] = new Adam(models[m].parameters(), lr);
             samplers[m] = rng.child(2);
             loss[m] = Double.NaN;
             curves.add(new ArrayList<>());
         }
+        // Warm-up (JIT compilation, first allocations) on throw-away copies, so that the first model
+        // in the rotation is not charged for compiling code that all of them share.
+        for (int m = 0; m < n; m++) {
+            LanguageModel w = new LanguageModel(models[m].config(), Rng.seeded(99));
+            Adam wo = new Adam(w.parameters(), lr);
+            Rng wr = Rng.seeded(98);
+            for (int i = 0; i < 5; i++) {
+                long[][] xy = lmBatch(ids, 0, split, ctx, batch, wr);
+                wo.zeroGrad();
+                w.loss(Tensor.of(xy[0], batch, ctx), Tensor.of(xy[1], batch, ctx), null).backward();
+                wo.step();
+            }
+            lmLoss(w, ids, split, ids.length, ctx, batch);
+        }
+        double loadSum = 0;
+        int loadSamples = 0;
         boolean running = true;
         while (running) {
             running = false;
@@ -533,36 +582,66 @@ public final class RecurrenceStudy {
                     continue;
                 }
                 running = true;
+                long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 long[][] xy = lmBatch(ids, 0, split, ctx, batch, samplers[m]);
-                Tensor logits = models[m].logits(Tensor.of(xy[0], batch, ctx)).reshape(-1, vocab.length);
-                Tensor l = StudyModels.crossEntropy(logits, toInt(xy[1]));
+                Tensor l = models[m].loss(Tensor.of(xy[0], batch, ctx), Tensor.of(xy[1], batch, ctx), null);
                 opts[m].zeroGrad();
                 l.backward();
                 GradClip.clipGradNorm(models[m].parameters(), 1.0);
                 opts[m].step();
                 steps[m]++;
                 trained[m] += (System.nanoTime() - t0) / 1e9;
+                cpu[m] += (processCpuNanos() - c0) / 1e9;
                 if (steps[m] % evalEvery == 0 || trained[m] >= budgetSeconds) {
-                    loss[m] = lmLoss(models[m], ids, split, ids.length, ctx, batch, vocab.length);
+                    loss[m] = lmLoss(models[m], ids, split, ids.length, ctx, batch);
                     curves.get(m).add(new double[] {trained[m], loss[m]});
-                    csv.append(String.format(Locale.ROOT, "%s,%.2f,%d,%.4f%n", kinds[m].label(), trained[m], steps[m],
-                            loss[m]));
-                    LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "part 4: %s %.0f s, %d steps, val loss %.3f",
-                            kinds[m].label(), trained[m], steps[m], loss[m]));
+                    double la = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+                    if (la >= 0) {
+                        loadSum += la;
+                        loadSamples++;
+                    }
+                    csv.append(String.format(Locale.ROOT, "%s,%.2f,%.2f,%d,%.4f%n", kinds.get(m).label(), trained[m], cpu[m],
+                            steps[m], loss[m]));
+                    LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
+                            "part 4: %s %.0f s (CPU %.0f s), %d steps, val loss %.3f, load %.1f", kinds.get(m).label(),
+                            trained[m], cpu[m], steps[m], loss[m], la));
                 }
             }
         }
         for (int m = 0; m < n; m++) {
-            table.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.3f |%n", kinds[m].label(),
-                    models[m].mixerParams(), steps[m], 1000 * trained[m] / steps[m], loss[m]));
-            series.add(new Plots.Series(kinds[m].label(), curves.get(m).stream().mapToDouble(v -> v[0]).toArray(),
+            table.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.0f | %.3f |%n", kinds.get(m).label(),
+                    mixerParams(models[m]), models[m].parameterCount(), steps[m], 1000 * trained[m] / steps[m], cpu[m],
+                    loss[m]));
+            series.add(new Plots.Series(kinds.get(m).label(), curves.get(m).stream().mapToDouble(v -> v[0]).toArray(),
                     curves.get(m).stream().mapToDouble(v -> v[1]).toArray()));
         }
         md.append(table).append('\n');
+        md.append(String.format(Locale.ROOT, "Mean 1-minute load average during the run: %.1f on %d processors.%n%n",
+                loadSamples == 0 ? Double.NaN : loadSum / loadSamples, Runtime.getRuntime().availableProcessors()));
         Files.writeString(out.resolve("charlm.csv"), csv.toString(), StandardCharsets.UTF_8);
-        XYChart chart = Plots.lineChart("Tiny Shakespeare, equal wall-clock", "training seconds", "validation loss", series);
+        XYChart chart = Plots.lineChart("Tiny Shakespeare, equal wall-clock (LanguageModel, mixer swapped)",
+                "training seconds", "validation loss", series);
         Plots.writePngAndSvg(chart, out, "charlm");
+    }
+
+    /** Parameters of the blocks' sequence mixers (attention or recurrent layers) of a language model. */
+    static long mixerParams(LanguageModel lm) {
+        long total = 0;
+        for (Map.Entry<String, Tensor> e : lm.namedParameters().entrySet()) {
+            if (e.getKey().contains(".attn.") || e.getKey().contains(".rnn.")) {
+                total += e.getValue().numel();
+            }
+        }
+        return total;
+    }
+
+    /** CPU time of the whole process (all threads, including the kernels' pool), or 0 where unavailable. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     private static long[][] lmBatch(int[] ids, int from, int to, int ctx, int batch, Rng rng) {
@@ -578,23 +657,14 @@ public final class RecurrenceStudy {
         return new long[][] {x, y};
     }
 
-    private static int[] toInt(long[] v) {
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (int) v[i];
-        }
-        return out;
-    }
-
-    private static double lmLoss(TokenModel model, int[] ids, int from, int to, int ctx, int batch, int vocab) {
+    private static double lmLoss(LanguageModel model, int[] ids, int from, int to, int ctx, int batch) {
         model.eval();
         Rng rng = Rng.seeded(7);
         double sum = 0;
         try (NoGrad ignored = NoGrad.enter()) {
             for (int i = 0; i < 20; i++) {
                 long[][] xy = lmBatch(ids, from, to, ctx, batch, rng);
-                Tensor logits = model.logits(Tensor.of(xy[0], batch, ctx)).reshape(-1, vocab);
-                sum += StudyModels.crossEntropy(logits, toInt(xy[1])).item();
+                sum += model.loss(Tensor.of(xy[0], batch, ctx), Tensor.of(xy[1], batch, ctx), null).item();
             }
         }
         model.train();
