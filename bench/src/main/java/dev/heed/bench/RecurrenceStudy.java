@@ -1,14 +1,16 @@
 package dev.heed.bench;
 
 import dev.heed.bench.StudyModels.Mixer;
-import dev.heed.bench.StudyModels.TokenModel;
 import dev.heed.attention.model.LanguageModel;
+import dev.heed.attention.model.Pooling;
+import dev.heed.attention.model.SequenceClassifier;
 import dev.heed.attention.model.SequenceMixer;
 import dev.heed.attention.model.TransformerConfig;
 import dev.heed.cli.support.Plots;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.core.nn.Module;
 import dev.heed.core.nn.UnaryModule;
 import dev.heed.core.optim.Adam;
 import dev.heed.core.optim.GradClip;
@@ -40,11 +42,11 @@ import org.knowm.xchart.XYChart;
  * LSTM and one GRU layer of equal parameter count, over sequence lengths 64 to 4096 at a fixed
  * 4096 tokens per batch. Part 2: associative recall accuracy against the distance between the
  * queried pair and the query. Part 3: a local task (XOR of neighbouring bits, with label noise in
- * training). Parts 1–3 use the study's own token model ({@link StudyModels}: embedding → one mixer
- * → LayerNorm → head, with the recurrent hidden size matched to the block's parameter count). Part
- * 4: character language model on Tiny Shakespeare with the attention module's
- * {@link LanguageModel}, swapping only the blocks' sequence mixer (attention, LSTM, GRU), each
- * trained for the same wall-clock time.
+ * training). Part 4: character language model on Tiny Shakespeare, each model trained for the
+ * same wall-clock time. Part 1 times the mixers alone ({@link StudyModels}, the recurrent hidden
+ * size matched to the block's parameter count); parts 2–4 train the attention module's
+ * {@link SequenceClassifier} and {@link LanguageModel}, swapping only the blocks' sequence mixer
+ * (attention, LSTM, GRU).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class RecurrenceStudy {
@@ -190,6 +192,8 @@ public final class RecurrenceStudy {
 
         boolean lastOnly();
 
+        int length();
+
         int vocab();
 
         int classes();
@@ -198,9 +202,53 @@ public final class RecurrenceStudy {
     /** Test accuracy and training seconds so far at each evaluation point. */
     private record Outcome(double[] accuracy, double[] seconds) {}
 
-    private static Outcome train(Task task, Mixer kind, int d, int heads, int[] evalAt, int batch, double lr, long seed) {
+    /**
+     * Parts 2 and 3 train the attention module's models, swapping only the blocks' mixer: a
+     * {@link SequenceClassifier} with {@link Pooling#LAST} for per-sequence tasks (recall) and a
+     * {@link LanguageModel} over the bit alphabet for per-position tasks (its causal "next token"
+     * logits are the 2-class outputs).
+     */
+    private static Module taskModel(Task task, SequenceMixer mixer, int d, int heads, Rng rng) {
+        // Positions on the embeddings' scale: the classifier's embedding is N(0, 1) like the
+        // sinusoidal table; the language model's is GPT-2's N(0, 0.02) like its learned table.
+        TransformerConfig cfg = TransformerConfig.builder().vocabSize(task.vocab()).dModel(d).heads(heads).layers(1)
+                .mlpRatio(4).dropout(0).contextLength(task.length()).positional(task.lastOnly() ? "sinusoidal" : "learned")
+                .mixer(mixer).build();
+        if (task.lastOnly()) {
+            return new SequenceClassifier(cfg, task.classes(), Pooling.LAST, rng);
+        }
+        if (task.classes() != task.vocab()) {
+            throw new IllegalArgumentException("RecurrenceStudy: a per-position task runs as a LanguageModel and needs as many"
+                    + " classes as tokens, got " + task.classes() + " classes and " + task.vocab() + " tokens");
+        }
+        return new LanguageModel(cfg, rng);
+    }
+
+    private static Tensor taskLogits(Module model, Tensor tokens) {
+        if (model instanceof SequenceClassifier clf) {
+            return clf.forward(tokens, null);
+        }
+        LanguageModel lm = (LanguageModel) model;
+        return lm.forward(tokens).reshape(-1, lm.config().vocabSize());
+    }
+
+    private static Tensor taskLoss(Module model, Batch bt) {
+        if (model instanceof SequenceClassifier clf) {
+            return clf.loss(bt.tokens(), null, bt.targets());
+        }
+        float[] w = new float[bt.scored().length];
+        long[] y = new long[w.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = bt.scored()[i] ? 1f : 0f;
+            y[i] = bt.targets()[i];
+        }
+        return ((LanguageModel) model).loss(bt.tokens(), Tensor.of(y, bt.tokens().shape()), w);
+    }
+
+    private static Outcome train(Task task, SequenceMixer kind, int d, int heads, int[] evalAt, int batch, double lr,
+            long seed) {
         Rng rng = Rng.seeded(seed);
-        TokenModel model = new TokenModel(kind, task.vocab(), d, heads, 1, task.classes(), rng.child(1));
+        Module model = taskModel(task, kind, d, heads, rng.child(1));
         Adam opt = new Adam(model.parameters(), lr);
         Rng data = rng.child(2);
         double[] acc = new double[evalAt.length];
@@ -212,9 +260,7 @@ public final class RecurrenceStudy {
             long t0 = System.nanoTime();
             for (; done < evalAt[e]; done++) {
                 Batch bt = task.sample(data, batch, true);
-                Tensor logits = task.lastOnly() ? model.lastLogits(bt.tokens())
-                        : model.logits(bt.tokens()).reshape(-1, task.classes());
-                Tensor loss = StudyModels.crossEntropy(logits, bt.targets());
+                Tensor loss = taskLoss(model, bt);
                 opt.zeroGrad();
                 loss.backward();
                 GradClip.clipGradNorm(model.parameters(), 1.0);
@@ -227,7 +273,7 @@ public final class RecurrenceStudy {
         return new Outcome(acc, secs);
     }
 
-    private static double evaluate(Task task, TokenModel model, long seed) {
+    private static double evaluate(Task task, Module model, long seed) {
         model.eval();
         Rng eval = Rng.seeded(seed ^ 0x5A5A5A5AL);
         long correct = 0;
@@ -235,8 +281,7 @@ public final class RecurrenceStudy {
         try (NoGrad ignored = NoGrad.enter()) {
             for (int e = 0; e < 8; e++) {
                 Batch bt = task.sample(eval, 64, false);
-                Tensor logits = task.lastOnly() ? model.lastLogits(bt.tokens())
-                        : model.logits(bt.tokens()).reshape(-1, task.classes());
+                Tensor logits = taskLogits(model, bt.tokens());
                 float[] lv = logits.toFloatArray();
                 int c = task.classes();
                 for (int i = 0; i < bt.targets().length; i++) {
@@ -274,8 +319,8 @@ public final class RecurrenceStudy {
     private static void sweep(Path out, StringBuilder md, String name, String title, String xLabel, int[] xs,
             java.util.function.IntFunction<Task> tasks, boolean xIsSteps, int d, int heads, int steps, int batch, double lr,
             int seeds) throws IOException {
-        Mixer[] kinds = Arrays.stream(System.getProperty("study.mixers", "TRANSFORMER,LSTM").split(","))
-                .map(Mixer::valueOf).toArray(Mixer[]::new);
+        SequenceMixer[] kinds = Arrays.stream(System.getProperty("study.mixers", "attention,lstm").split(","))
+                .map(SequenceMixer::fromName).toArray(SequenceMixer[]::new);
         double[][] accMean = new double[kinds.length][xs.length];
         double[][] accStd = new double[kinds.length][xs.length];
         double[][] secs = new double[kinds.length][xs.length];
@@ -299,10 +344,10 @@ public final class RecurrenceStudy {
                     }
                 }
                 for (int xi = 0; xi < xs.length; xi++) {
-                    csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.2f%n", kinds[m].label(), xs[xi], s, acc[xi][s],
+                    csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.2f%n", kinds[m].specName(), xs[xi], s, acc[xi][s],
                             sec[xi][s]));
                     LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "%s: %s %s=%d seed %d: accuracy %.3f, %.1f s",
-                            name, kinds[m].label(), xLabel, xs[xi], s, acc[xi][s], sec[xi][s]));
+                            name, kinds[m].specName(), xLabel, xs[xi], s, acc[xi][s], sec[xi][s]));
                 }
             }
             for (int xi = 0; xi < xs.length; xi++) {
@@ -312,8 +357,8 @@ public final class RecurrenceStudy {
             }
         }
         md.append("| ").append(xLabel).append(" |");
-        for (Mixer k : kinds) {
-            md.append(' ').append(k.label()).append(" accuracy (mean ± sd) | train s |");
+        for (SequenceMixer k : kinds) {
+            md.append(' ').append(k.specName()).append(" accuracy (mean ± sd) | train s |");
         }
         md.append("\n|---|").append("---|---|".repeat(kinds.length)).append('\n');
         for (int xi = 0; xi < xs.length; xi++) {
@@ -328,7 +373,7 @@ public final class RecurrenceStudy {
         List<Plots.Series> series = new ArrayList<>();
         double[] x = Arrays.stream(xs).asDoubleStream().toArray();
         for (int m = 0; m < kinds.length; m++) {
-            series.add(new Plots.Series(kinds[m].label(), x, accMean[m], accStd[m]));
+            series.add(new Plots.Series(kinds[m].specName(), x, accMean[m], accStd[m]));
         }
         XYChart chart = Plots.lineChart(title, xLabel, "test accuracy", series);
         chart.getStyler().setXAxisLogarithmic(true);
@@ -389,6 +434,11 @@ public final class RecurrenceStudy {
             }
 
             @Override
+            public int length() {
+                return len;
+            }
+
+            @Override
             public int vocab() {
                 return KEYS * VALUES + NOISE + KEYS;
             }
@@ -408,9 +458,10 @@ public final class RecurrenceStudy {
                 .mapToInt(Integer::parseInt).toArray();
         md.append("## Part 2: associative recall against dependency distance\n\n")
                 .append(String.format(Locale.ROOT, "%d key-value pairs (%d keys, %d values, chance %.3f), d_model %d, "
-                        + "1 mixer layer (transformer: 4 heads + sinusoidal positions; LSTM hidden %d, equal parameters), "
+                        + "the attention module's SequenceClassifier (sinusoidal positions, 1 pre-LN block: mixer + MLP, "
+                        + "LAST pooling), only the mixer swapped (attention: 4 heads; LSTM/GRU hidden %d), "
                         + "Adam lr 3e-3, batch %d, %d steps, clip 1.0, %d seeds; test: 512 fresh sequences.%n%n",
-                        PAIRS, KEYS, VALUES, 1.0 / VALUES, d, StudyModels.mixerWidth(Mixer.LSTM, d, 1), batch, steps, seeds));
+                        PAIRS, KEYS, VALUES, 1.0 / VALUES, d, d, batch, steps, seeds));
         sweep(out, md, "recall", "Associative recall: accuracy vs distance", "distance", distances,
                 RecurrenceStudy::recallTask, false, d, 4, steps, batch, 3e-3, seeds);
     }
@@ -454,6 +505,11 @@ public final class RecurrenceStudy {
             }
 
             @Override
+            public int length() {
+                return len;
+            }
+
+            @Override
             public int vocab() {
                 return 2;
             }
@@ -475,9 +531,11 @@ public final class RecurrenceStudy {
         md.append("## Part 3: local pattern under noise (XOR of neighbouring bits)\n\n")
                 .append(String.format(Locale.ROOT, "Sequences of %d random bits; target at t = x[t-1] xor x[t]; training "
                         + "labels flipped with probability %.2f, test labels clean (so 1.0 is reachable). d_model %d, "
-                        + "1 mixer layer (transformer: 4 heads + sinusoidal positions; LSTM hidden %d, equal parameters), "
-                        + "Adam lr 3e-3, batch %d, clip 1.0, %d seeds; accuracy after each training budget (steps).%n%n",
-                        len, noise, d, StudyModels.mixerWidth(Mixer.LSTM, d, 1), batch, seeds));
+                        + "the attention module's LanguageModel over the 2-bit alphabet (learned positions, 1 pre-LN "
+                        + "block: mixer + MLP; position 0 unscored), only the mixer swapped (attention: 4 heads, causal; "
+                        + "LSTM/GRU hidden %d), Adam lr 3e-3, batch %d, clip 1.0, %d seeds; accuracy after each training "
+                        + "budget (steps).%n%n",
+                        len, noise, d, d, batch, seeds));
         sweep(out, md, "local", "Local XOR under label noise: accuracy vs training steps", "steps", budgets,
                 unused -> localTask(len, noise), true, d, 4, 0, batch, 3e-3, seeds);
     }
@@ -523,10 +581,11 @@ public final class RecurrenceStudy {
                 .map(LmVariant::parse).toList();
         TransformerConfig base = TransformerConfig.builder().vocabSize(vocab.length).dModel(d).heads(heads).layers(layers)
                 .mlpRatio(4).contextLength(ctx).dropout(0).bias(true).tieWeights(true).similarity("scaled-dot")
-                .positional("sinusoidal").build();
+                .positional("learned").build();
         md.append("## Part 4: character language model on Tiny Shakespeare, equal wall-clock\n\n")
                 .append(String.format(Locale.ROOT, "Vocabulary %d characters, first 90%% train / last 10%% validation; "
-                        + "the attention module's LanguageModel (token embedding tied to the head, sinusoidal positions, "
+                        + "the attention module's LanguageModel (token embedding tied to the head, learned positions, GPT-2 "
+                        + "initialisation, "
                         + "%d pre-LN blocks of d_model %d: mixer + MLP, final LayerNorm); only the blocks' mixer changes "
                         + "(attention: %d heads, scaled-dot; LSTM/GRU: one layer, hidden %d). Context %d, batch %d, "
                         + "Adam lr %.0e, clip 1.0, %.0f s of training each after 5 untimed warm-up steps on throw-away "
