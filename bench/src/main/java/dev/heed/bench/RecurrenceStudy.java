@@ -38,6 +38,11 @@ import org.knowm.xchart.XYChart;
  *      dev.heed.bench.RecurrenceStudy [outDir] [parts, e.g. 1,2,3,4] [seeds] [tinyshakespeare.txt] [seconds]
  * </pre>
  *
+ * <p>System properties: {@code study.mixers} (parts 2–3, e.g. {@code attention,lstm,gru}),
+ * {@code study.lm.models} (part 4, mixer[/MLP ratio], e.g. {@code attention,lstm,gru,lstm/2,gru/3}),
+ * {@code study.lm.budget} ({@code wall} or {@code cpu}), {@code study.d}, {@code study.steps},
+ * {@code study.distances}, {@code study.len}, {@code study.budgets}.
+ *
  * <p>Part 1: training throughput (forward + backward, tokens/s) of one transformer block vs one
  * LSTM and one GRU layer of equal parameter count, over sequence lengths 64 to 4096 at a fixed
  * 4096 tokens per batch. Part 2: associative recall accuracy against the distance between the
@@ -577,6 +582,9 @@ public final class RecurrenceStudy {
         int batch = 12;
         double lr = 2e-3;
         int evalEvery = 100;
+        // -Dstudy.lm.budget=cpu charges each model the process CPU time of its steps instead of their
+        // wall time (for a machine whose load changes a lot during the run).
+        boolean cpuBudget = "cpu".equals(System.getProperty("study.lm.budget", "wall"));
         List<LmVariant> kinds = Arrays.stream(System.getProperty("study.lm.models", "attention,lstm,gru").split(","))
                 .map(LmVariant::parse).toList();
         TransformerConfig base = TransformerConfig.builder().vocabSize(vocab.length).dModel(d).heads(heads).layers(layers)
@@ -588,7 +596,8 @@ public final class RecurrenceStudy {
                         + "initialisation, "
                         + "%d pre-LN blocks of d_model %d: mixer + MLP, final LayerNorm); only the blocks' mixer changes "
                         + "(attention: %d heads, scaled-dot; LSTM/GRU: one layer, hidden %d). Context %d, batch %d, "
-                        + "Adam lr %.0e, clip 1.0, %.0f s of training each after 5 untimed warm-up steps on throw-away "
+                        + "Adam lr %.0e, clip 1.0, %.0f s of training (" + (cpuBudget ? "process CPU time" : "wall-clock")
+                        + ") each after 5 untimed warm-up steps on throw-away "
                         + "copies, the models alternating step by step (evaluation excluded); validation loss = mean of 20 "
                         + "batches, seed 1.%n%n",
                         vocab.length, layers, d, heads, d, ctx, batch, lr, budgetSeconds));
@@ -637,7 +646,7 @@ public final class RecurrenceStudy {
         while (running) {
             running = false;
             for (int m = 0; m < n; m++) {
-                if (trained[m] >= budgetSeconds) {
+                if ((cpuBudget ? cpu[m] : trained[m]) >= budgetSeconds) {
                     continue;
                 }
                 running = true;
@@ -652,9 +661,9 @@ public final class RecurrenceStudy {
                 steps[m]++;
                 trained[m] += (System.nanoTime() - t0) / 1e9;
                 cpu[m] += (processCpuNanos() - c0) / 1e9;
-                if (steps[m] % evalEvery == 0 || trained[m] >= budgetSeconds) {
+                if (steps[m] % evalEvery == 0 || (cpuBudget ? cpu[m] : trained[m]) >= budgetSeconds) {
                     loss[m] = lmLoss(models[m], ids, split, ids.length, ctx, batch);
-                    curves.get(m).add(new double[] {trained[m], loss[m]});
+                    curves.get(m).add(new double[] {cpuBudget ? cpu[m] : trained[m], loss[m]});
                     double la = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                     if (la >= 0) {
                         loadSum += la;
@@ -680,7 +689,7 @@ public final class RecurrenceStudy {
                 loadSamples == 0 ? Double.NaN : loadSum / loadSamples, Runtime.getRuntime().availableProcessors()));
         Files.writeString(out.resolve("charlm.csv"), csv.toString(), StandardCharsets.UTF_8);
         XYChart chart = Plots.lineChart("Tiny Shakespeare, equal wall-clock (LanguageModel, mixer swapped)",
-                "training seconds", "validation loss", series);
+                cpuBudget ? "training seconds (process CPU)" : "training seconds (wall-clock)", "validation loss", series);
         Plots.writePngAndSvg(chart, out, "charlm");
     }
 
