@@ -1,15 +1,21 @@
 package dev.heed.bench;
 
 import dev.heed.bench.StudyModels.Mixer;
-import dev.heed.bench.StudyModels.TokenModel;
+import dev.heed.attention.model.LanguageModel;
+import dev.heed.attention.model.Pooling;
+import dev.heed.attention.model.SequenceClassifier;
+import dev.heed.attention.model.SequenceMixer;
+import dev.heed.attention.model.TransformerConfig;
 import dev.heed.cli.support.Plots;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.core.nn.Module;
 import dev.heed.core.nn.UnaryModule;
 import dev.heed.core.optim.Adam;
 import dev.heed.core.optim.GradClip;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apiguardian.api.API;
 import org.knowm.xchart.XYChart;
 
@@ -31,12 +38,20 @@ import org.knowm.xchart.XYChart;
  *      dev.heed.bench.RecurrenceStudy [outDir] [parts, e.g. 1,2,3,4] [seeds] [tinyshakespeare.txt] [seconds]
  * </pre>
  *
+ * <p>System properties: {@code study.mixers} (parts 2–3, e.g. {@code attention,lstm,gru}),
+ * {@code study.lm.models} (part 4, mixer[/MLP ratio], e.g. {@code attention,lstm,gru,lstm/2,gru/3}),
+ * {@code study.lm.budget} ({@code wall} or {@code cpu}), {@code study.d}, {@code study.steps},
+ * {@code study.distances}, {@code study.len}, {@code study.budgets}.
+ *
  * <p>Part 1: training throughput (forward + backward, tokens/s) of one transformer block vs one
  * LSTM and one GRU layer of equal parameter count, over sequence lengths 64 to 4096 at a fixed
  * 4096 tokens per batch. Part 2: associative recall accuracy against the distance between the
  * queried pair and the query. Part 3: a local task (XOR of neighbouring bits, with label noise in
- * training). Part 4: character language model on Tiny Shakespeare, transformer vs LSTM of equal
- * parameter count trained for the same wall-clock time.
+ * training). Part 4: character language model on Tiny Shakespeare, each model trained for the
+ * same wall-clock time. Part 1 times the mixers alone ({@link StudyModels}, the recurrent hidden
+ * size matched to the block's parameter count); parts 2–4 train the attention module's
+ * {@link SequenceClassifier} and {@link LanguageModel}, swapping only the blocks' sequence mixer
+ * (attention, LSTM, GRU).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class RecurrenceStudy {
@@ -182,6 +197,8 @@ public final class RecurrenceStudy {
 
         boolean lastOnly();
 
+        int length();
+
         int vocab();
 
         int classes();
@@ -190,9 +207,53 @@ public final class RecurrenceStudy {
     /** Test accuracy and training seconds so far at each evaluation point. */
     private record Outcome(double[] accuracy, double[] seconds) {}
 
-    private static Outcome train(Task task, Mixer kind, int d, int heads, int[] evalAt, int batch, double lr, long seed) {
+    /**
+     * Parts 2 and 3 train the attention module's models, swapping only the blocks' mixer: a
+     * {@link SequenceClassifier} with {@link Pooling#LAST} for per-sequence tasks (recall) and a
+     * {@link LanguageModel} over the bit alphabet for per-position tasks (its causal "next token"
+     * logits are the 2-class outputs).
+     */
+    private static Module taskModel(Task task, SequenceMixer mixer, int d, int heads, Rng rng) {
+        // Positions on the embeddings' scale: the classifier's embedding is N(0, 1) like the
+        // sinusoidal table; the language model's is GPT-2's N(0, 0.02) like its learned table.
+        TransformerConfig cfg = TransformerConfig.builder().vocabSize(task.vocab()).dModel(d).heads(heads).layers(1)
+                .mlpRatio(4).dropout(0).contextLength(task.length()).positional(task.lastOnly() ? "sinusoidal" : "learned")
+                .mixer(mixer).build();
+        if (task.lastOnly()) {
+            return new SequenceClassifier(cfg, task.classes(), Pooling.LAST, rng);
+        }
+        if (task.classes() != task.vocab()) {
+            throw new IllegalArgumentException("RecurrenceStudy: a per-position task runs as a LanguageModel and needs as many"
+                    + " classes as tokens, got " + task.classes() + " classes and " + task.vocab() + " tokens");
+        }
+        return new LanguageModel(cfg, rng);
+    }
+
+    private static Tensor taskLogits(Module model, Tensor tokens) {
+        if (model instanceof SequenceClassifier clf) {
+            return clf.forward(tokens, null);
+        }
+        LanguageModel lm = (LanguageModel) model;
+        return lm.forward(tokens).reshape(-1, lm.config().vocabSize());
+    }
+
+    private static Tensor taskLoss(Module model, Batch bt) {
+        if (model instanceof SequenceClassifier clf) {
+            return clf.loss(bt.tokens(), null, bt.targets());
+        }
+        float[] w = new float[bt.scored().length];
+        long[] y = new long[w.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = bt.scored()[i] ? 1f : 0f;
+            y[i] = bt.targets()[i];
+        }
+        return ((LanguageModel) model).loss(bt.tokens(), Tensor.of(y, bt.tokens().shape()), w);
+    }
+
+    private static Outcome train(Task task, SequenceMixer kind, int d, int heads, int[] evalAt, int batch, double lr,
+            long seed) {
         Rng rng = Rng.seeded(seed);
-        TokenModel model = new TokenModel(kind, task.vocab(), d, heads, 1, task.classes(), rng.child(1));
+        Module model = taskModel(task, kind, d, heads, rng.child(1));
         Adam opt = new Adam(model.parameters(), lr);
         Rng data = rng.child(2);
         double[] acc = new double[evalAt.length];
@@ -204,9 +265,7 @@ public final class RecurrenceStudy {
             long t0 = System.nanoTime();
             for (; done < evalAt[e]; done++) {
                 Batch bt = task.sample(data, batch, true);
-                Tensor logits = task.lastOnly() ? model.lastLogits(bt.tokens())
-                        : model.logits(bt.tokens()).reshape(-1, task.classes());
-                Tensor loss = StudyModels.crossEntropy(logits, bt.targets());
+                Tensor loss = taskLoss(model, bt);
                 opt.zeroGrad();
                 loss.backward();
                 GradClip.clipGradNorm(model.parameters(), 1.0);
@@ -219,7 +278,7 @@ public final class RecurrenceStudy {
         return new Outcome(acc, secs);
     }
 
-    private static double evaluate(Task task, TokenModel model, long seed) {
+    private static double evaluate(Task task, Module model, long seed) {
         model.eval();
         Rng eval = Rng.seeded(seed ^ 0x5A5A5A5AL);
         long correct = 0;
@@ -227,8 +286,7 @@ public final class RecurrenceStudy {
         try (NoGrad ignored = NoGrad.enter()) {
             for (int e = 0; e < 8; e++) {
                 Batch bt = task.sample(eval, 64, false);
-                Tensor logits = task.lastOnly() ? model.lastLogits(bt.tokens())
-                        : model.logits(bt.tokens()).reshape(-1, task.classes());
+                Tensor logits = taskLogits(model, bt.tokens());
                 float[] lv = logits.toFloatArray();
                 int c = task.classes();
                 for (int i = 0; i < bt.targets().length; i++) {
@@ -266,8 +324,8 @@ public final class RecurrenceStudy {
     private static void sweep(Path out, StringBuilder md, String name, String title, String xLabel, int[] xs,
             java.util.function.IntFunction<Task> tasks, boolean xIsSteps, int d, int heads, int steps, int batch, double lr,
             int seeds) throws IOException {
-        Mixer[] kinds = Arrays.stream(System.getProperty("study.mixers", "TRANSFORMER,LSTM").split(","))
-                .map(Mixer::valueOf).toArray(Mixer[]::new);
+        SequenceMixer[] kinds = Arrays.stream(System.getProperty("study.mixers", "attention,lstm").split(","))
+                .map(SequenceMixer::fromName).toArray(SequenceMixer[]::new);
         double[][] accMean = new double[kinds.length][xs.length];
         double[][] accStd = new double[kinds.length][xs.length];
         double[][] secs = new double[kinds.length][xs.length];
@@ -291,10 +349,10 @@ public final class RecurrenceStudy {
                     }
                 }
                 for (int xi = 0; xi < xs.length; xi++) {
-                    csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.2f%n", kinds[m].label(), xs[xi], s, acc[xi][s],
+                    csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.2f%n", kinds[m].specName(), xs[xi], s, acc[xi][s],
                             sec[xi][s]));
                     LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "%s: %s %s=%d seed %d: accuracy %.3f, %.1f s",
-                            name, kinds[m].label(), xLabel, xs[xi], s, acc[xi][s], sec[xi][s]));
+                            name, kinds[m].specName(), xLabel, xs[xi], s, acc[xi][s], sec[xi][s]));
                 }
             }
             for (int xi = 0; xi < xs.length; xi++) {
@@ -304,8 +362,8 @@ public final class RecurrenceStudy {
             }
         }
         md.append("| ").append(xLabel).append(" |");
-        for (Mixer k : kinds) {
-            md.append(' ').append(k.label()).append(" accuracy (mean ± sd) | train s |");
+        for (SequenceMixer k : kinds) {
+            md.append(' ').append(k.specName()).append(" accuracy (mean ± sd) | train s |");
         }
         md.append("\n|---|").append("---|---|".repeat(kinds.length)).append('\n');
         for (int xi = 0; xi < xs.length; xi++) {
@@ -320,7 +378,7 @@ public final class RecurrenceStudy {
         List<Plots.Series> series = new ArrayList<>();
         double[] x = Arrays.stream(xs).asDoubleStream().toArray();
         for (int m = 0; m < kinds.length; m++) {
-            series.add(new Plots.Series(kinds[m].label(), x, accMean[m], accStd[m]));
+            series.add(new Plots.Series(kinds[m].specName(), x, accMean[m], accStd[m]));
         }
         XYChart chart = Plots.lineChart(title, xLabel, "test accuracy", series);
         chart.getStyler().setXAxisLogarithmic(true);
@@ -381,6 +439,11 @@ public final class RecurrenceStudy {
             }
 
             @Override
+            public int length() {
+                return len;
+            }
+
+            @Override
             public int vocab() {
                 return KEYS * VALUES + NOISE + KEYS;
             }
@@ -400,9 +463,10 @@ public final class RecurrenceStudy {
                 .mapToInt(Integer::parseInt).toArray();
         md.append("## Part 2: associative recall against dependency distance\n\n")
                 .append(String.format(Locale.ROOT, "%d key-value pairs (%d keys, %d values, chance %.3f), d_model %d, "
-                        + "1 mixer layer (transformer: 4 heads + sinusoidal positions; LSTM hidden %d, equal parameters), "
+                        + "the attention module's SequenceClassifier (sinusoidal positions, 1 pre-LN block: mixer + MLP, "
+                        + "LAST pooling), only the mixer swapped (attention: 4 heads; LSTM/GRU hidden %d), "
                         + "Adam lr 3e-3, batch %d, %d steps, clip 1.0, %d seeds; test: 512 fresh sequences.%n%n",
-                        PAIRS, KEYS, VALUES, 1.0 / VALUES, d, StudyModels.mixerWidth(Mixer.LSTM, d, 1), batch, steps, seeds));
+                        PAIRS, KEYS, VALUES, 1.0 / VALUES, d, d, batch, steps, seeds));
         sweep(out, md, "recall", "Associative recall: accuracy vs distance", "distance", distances,
                 RecurrenceStudy::recallTask, false, d, 4, steps, batch, 3e-3, seeds);
     }
@@ -446,6 +510,11 @@ public final class RecurrenceStudy {
             }
 
             @Override
+            public int length() {
+                return len;
+            }
+
+            @Override
             public int vocab() {
                 return 2;
             }
@@ -467,9 +536,11 @@ public final class RecurrenceStudy {
         md.append("## Part 3: local pattern under noise (XOR of neighbouring bits)\n\n")
                 .append(String.format(Locale.ROOT, "Sequences of %d random bits; target at t = x[t-1] xor x[t]; training "
                         + "labels flipped with probability %.2f, test labels clean (so 1.0 is reachable). d_model %d, "
-                        + "1 mixer layer (transformer: 4 heads + sinusoidal positions; LSTM hidden %d, equal parameters), "
-                        + "Adam lr 3e-3, batch %d, clip 1.0, %d seeds; accuracy after each training budget (steps).%n%n",
-                        len, noise, d, StudyModels.mixerWidth(Mixer.LSTM, d, 1), batch, seeds));
+                        + "the attention module's LanguageModel over the 2-bit alphabet (learned positions, 1 pre-LN "
+                        + "block: mixer + MLP; position 0 unscored), only the mixer swapped (attention: 4 heads, causal; "
+                        + "LSTM/GRU hidden %d), Adam lr 3e-3, batch %d, clip 1.0, %d seeds; accuracy after each training "
+                        + "budget (steps).%n%n",
+                        len, noise, d, d, batch, seeds));
         sweep(out, md, "local", "Local XOR under label noise: accuracy vs training steps", "steps", budgets,
                 unused -> localTask(len, noise), true, d, 4, 0, batch, 3e-3, seeds);
     }
@@ -478,6 +549,23 @@ public final class RecurrenceStudy {
     // Part 4: character language model at equal wall-clock
     // ------------------------------------------------------------------------------------------
 
+    /** One language model of Part 4: the attention module's {@link LanguageModel} with a given mixer and MLP ratio. */
+    private record LmVariant(SequenceMixer mixer, int mlpRatio) {
+        static LmVariant parse(String spec) {
+            String[] p = spec.trim().split("/");
+            return new LmVariant(SequenceMixer.fromName(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 4);
+        }
+
+        String label() {
+            return mixer.specName() + (mlpRatio == 4 ? "" : " (MLP ratio " + mlpRatio + ")");
+        }
+    }
+
+    /**
+     * Part 4: character LM with the attention module's {@link LanguageModel}; between the models only
+     * the blocks' sequence mixer changes ({@link TransformerConfig.Builder#mixer}), unless a
+     * variant asks for another MLP ratio ({@code -Dstudy.lm.models=attention,lstm,gru,lstm/2,gru/3}).
+     */
     private static void charLm(Path out, StringBuilder md, Path data, double budgetSeconds) throws IOException {
         String text = Files.readString(data, StandardCharsets.UTF_8);
         int[] vocab = text.chars().distinct().sorted().toArray();
@@ -494,75 +582,134 @@ public final class RecurrenceStudy {
         int batch = 12;
         double lr = 2e-3;
         int evalEvery = 100;
-        Mixer[] kinds = {Mixer.TRANSFORMER, Mixer.LSTM};
+        // -Dstudy.lm.budget=cpu charges each model the process CPU time of its steps instead of their
+        // wall time (for a machine whose load changes a lot during the run).
+        boolean cpuBudget = "cpu".equals(System.getProperty("study.lm.budget", "wall"));
+        List<LmVariant> kinds = Arrays.stream(System.getProperty("study.lm.models", "attention,lstm,gru").split(","))
+                .map(LmVariant::parse).toList();
+        TransformerConfig base = TransformerConfig.builder().vocabSize(vocab.length).dModel(d).heads(heads).layers(layers)
+                .mlpRatio(4).contextLength(ctx).dropout(0).bias(true).tieWeights(true).similarity("scaled-dot")
+                .positional("learned").build();
         md.append("## Part 4: character language model on Tiny Shakespeare, equal wall-clock\n\n")
                 .append(String.format(Locale.ROOT, "Vocabulary %d characters, first 90%% train / last 10%% validation; "
-                        + "context %d, batch %d, d_model %d, %d mixer layers (transformer: %d heads + sinusoidal positions; "
-                        + "LSTM hidden %d, equal parameters), Adam lr %.0e, clip 1.0, %.0f s of training each, the two models "
-                        + "alternating step by step "
-                        + "(evaluation excluded); validation loss = mean of 20 batches, seed 1.%n%n",
-                        vocab.length, ctx, batch, d, layers, heads, StudyModels.mixerWidth(Mixer.LSTM, d, layers), lr,
-                        budgetSeconds));
+                        + "the attention module's LanguageModel (token embedding tied to the head, learned positions, GPT-2 "
+                        + "initialisation, "
+                        + "%d pre-LN blocks of d_model %d: mixer + MLP, final LayerNorm); only the blocks' mixer changes "
+                        + "(attention: %d heads, scaled-dot; LSTM/GRU: one layer, hidden %d). Context %d, batch %d, "
+                        + "Adam lr %.0e, clip 1.0, %.0f s of training (" + (cpuBudget ? "process CPU time" : "wall-clock")
+                        + ") each after 5 untimed warm-up steps on throw-away "
+                        + "copies, the models alternating step by step (evaluation excluded); validation loss = mean of 20 "
+                        + "batches, seed 1.%n%n",
+                        vocab.length, layers, d, heads, d, ctx, batch, lr, budgetSeconds));
         List<Plots.Series> series = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("mixer,train_seconds,steps,val_loss\n");
-        StringBuilder table = new StringBuilder("| mixer | parameters (mixer) | steps | ms / step | final val loss |\n"
-                + "|---|---|---|---|---|\n");
+        StringBuilder csv = new StringBuilder("mixer,train_seconds,cpu_seconds,steps,val_loss\n");
+        StringBuilder table = new StringBuilder("| mixer | parameters (mixers) | parameters (model) | steps | ms / step "
+                + "| CPU s | final val loss |\n|---|---|---|---|---|---|---|\n");
         // The models train in alternation, one step each, and each is charged only its own steps'
-        // time: load from other processes on a shared machine then hits both alike.
-        int n = kinds.length;
-        TokenModel[] models = new TokenModel[n];
+        // wall time: load from other processes on a shared machine then hits all alike. The
+        // process CPU time of each model's steps is recorded as well.
+        int n = kinds.size();
+        LanguageModel[] models = new LanguageModel[n];
         Adam[] opts = new Adam[n];
         Rng[] samplers = new Rng[n];
         double[] trained = new double[n];
+        double[] cpu = new double[n];
         int[] steps = new int[n];
         double[] loss = new double[n];
         List<List<double[]>> curves = new ArrayList<>();
         for (int m = 0; m < n; m++) {
             Rng rng = Rng.seeded(1);
-            models[m] = new TokenModel(kinds[m], vocab.length, d, heads, layers, vocab.length, rng.child(1));
+            TransformerConfig cfg = base.toBuilder().mixer(kinds.get(m).mixer()).mlpRatio(kinds.get(m).mlpRatio()).build();
+            models[m] = new LanguageModel(cfg, rng.child(1));
             opts[m] = new Adam(models[m].parameters(), lr);
             samplers[m] = rng.child(2);
             loss[m] = Double.NaN;
             curves.add(new ArrayList<>());
         }
+        // Warm-up (JIT compilation, first allocations) on throw-away copies, so that the first model
+        // in the rotation is not charged for compiling code that all of them share.
+        for (int m = 0; m < n; m++) {
+            LanguageModel w = new LanguageModel(models[m].config(), Rng.seeded(99));
+            Adam wo = new Adam(w.parameters(), lr);
+            Rng wr = Rng.seeded(98);
+            for (int i = 0; i < 5; i++) {
+                long[][] xy = lmBatch(ids, 0, split, ctx, batch, wr);
+                wo.zeroGrad();
+                w.loss(Tensor.of(xy[0], batch, ctx), Tensor.of(xy[1], batch, ctx), null).backward();
+                wo.step();
+            }
+            lmLoss(w, ids, split, ids.length, ctx, batch);
+        }
+        double loadSum = 0;
+        int loadSamples = 0;
         boolean running = true;
         while (running) {
             running = false;
             for (int m = 0; m < n; m++) {
-                if (trained[m] >= budgetSeconds) {
+                if ((cpuBudget ? cpu[m] : trained[m]) >= budgetSeconds) {
                     continue;
                 }
                 running = true;
+                long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 long[][] xy = lmBatch(ids, 0, split, ctx, batch, samplers[m]);
-                Tensor logits = models[m].logits(Tensor.of(xy[0], batch, ctx)).reshape(-1, vocab.length);
-                Tensor l = StudyModels.crossEntropy(logits, toInt(xy[1]));
+                Tensor l = models[m].loss(Tensor.of(xy[0], batch, ctx), Tensor.of(xy[1], batch, ctx), null);
                 opts[m].zeroGrad();
                 l.backward();
                 GradClip.clipGradNorm(models[m].parameters(), 1.0);
                 opts[m].step();
                 steps[m]++;
                 trained[m] += (System.nanoTime() - t0) / 1e9;
-                if (steps[m] % evalEvery == 0 || trained[m] >= budgetSeconds) {
-                    loss[m] = lmLoss(models[m], ids, split, ids.length, ctx, batch, vocab.length);
-                    curves.get(m).add(new double[] {trained[m], loss[m]});
-                    csv.append(String.format(Locale.ROOT, "%s,%.2f,%d,%.4f%n", kinds[m].label(), trained[m], steps[m],
-                            loss[m]));
-                    LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "part 4: %s %.0f s, %d steps, val loss %.3f",
-                            kinds[m].label(), trained[m], steps[m], loss[m]));
+                cpu[m] += (processCpuNanos() - c0) / 1e9;
+                if (steps[m] % evalEvery == 0 || (cpuBudget ? cpu[m] : trained[m]) >= budgetSeconds) {
+                    loss[m] = lmLoss(models[m], ids, split, ids.length, ctx, batch);
+                    curves.get(m).add(new double[] {cpuBudget ? cpu[m] : trained[m], loss[m]});
+                    double la = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+                    if (la >= 0) {
+                        loadSum += la;
+                        loadSamples++;
+                    }
+                    csv.append(String.format(Locale.ROOT, "%s,%.2f,%.2f,%d,%.4f%n", kinds.get(m).label(), trained[m], cpu[m],
+                            steps[m], loss[m]));
+                    LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
+                            "part 4: %s %.0f s (CPU %.0f s), %d steps, val loss %.3f, load %.1f", kinds.get(m).label(),
+                            trained[m], cpu[m], steps[m], loss[m], la));
                 }
             }
         }
         for (int m = 0; m < n; m++) {
-            table.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.3f |%n", kinds[m].label(),
-                    models[m].mixerParams(), steps[m], 1000 * trained[m] / steps[m], loss[m]));
-            series.add(new Plots.Series(kinds[m].label(), curves.get(m).stream().mapToDouble(v -> v[0]).toArray(),
+            table.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.0f | %.3f |%n", kinds.get(m).label(),
+                    mixerParams(models[m]), models[m].parameterCount(), steps[m], 1000 * trained[m] / steps[m], cpu[m],
+                    loss[m]));
+            series.add(new Plots.Series(kinds.get(m).label(), curves.get(m).stream().mapToDouble(v -> v[0]).toArray(),
                     curves.get(m).stream().mapToDouble(v -> v[1]).toArray()));
         }
         md.append(table).append('\n');
+        md.append(String.format(Locale.ROOT, "Mean 1-minute load average during the run: %.1f on %d processors.%n%n",
+                loadSamples == 0 ? Double.NaN : loadSum / loadSamples, Runtime.getRuntime().availableProcessors()));
         Files.writeString(out.resolve("charlm.csv"), csv.toString(), StandardCharsets.UTF_8);
-        XYChart chart = Plots.lineChart("Tiny Shakespeare, equal wall-clock", "training seconds", "validation loss", series);
+        XYChart chart = Plots.lineChart("Tiny Shakespeare, equal wall-clock (LanguageModel, mixer swapped)",
+                cpuBudget ? "training seconds (process CPU)" : "training seconds (wall-clock)", "validation loss", series);
         Plots.writePngAndSvg(chart, out, "charlm");
+    }
+
+    /** Parameters of the blocks' sequence mixers (attention or recurrent layers) of a language model. */
+    static long mixerParams(LanguageModel lm) {
+        long total = 0;
+        for (Map.Entry<String, Tensor> e : lm.namedParameters().entrySet()) {
+            if (e.getKey().contains(".attn.") || e.getKey().contains(".rnn.")) {
+                total += e.getValue().numel();
+            }
+        }
+        return total;
+    }
+
+    /** CPU time of the whole process (all threads, including the kernels' pool), or 0 where unavailable. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     private static long[][] lmBatch(int[] ids, int from, int to, int ctx, int batch, Rng rng) {
@@ -578,23 +725,14 @@ public final class RecurrenceStudy {
         return new long[][] {x, y};
     }
 
-    private static int[] toInt(long[] v) {
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (int) v[i];
-        }
-        return out;
-    }
-
-    private static double lmLoss(TokenModel model, int[] ids, int from, int to, int ctx, int batch, int vocab) {
+    private static double lmLoss(LanguageModel model, int[] ids, int from, int to, int ctx, int batch) {
         model.eval();
         Rng rng = Rng.seeded(7);
         double sum = 0;
         try (NoGrad ignored = NoGrad.enter()) {
             for (int i = 0; i < 20; i++) {
                 long[][] xy = lmBatch(ids, from, to, ctx, batch, rng);
-                Tensor logits = model.logits(Tensor.of(xy[0], batch, ctx)).reshape(-1, vocab);
-                sum += StudyModels.crossEntropy(logits, toInt(xy[1])).item();
+                sum += model.loss(Tensor.of(xy[0], batch, ctx), Tensor.of(xy[1], batch, ctx), null).item();
             }
         }
         model.train();

@@ -8,22 +8,22 @@ import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.nn.Activation;
-import dev.heed.core.nn.Embedding;
 import dev.heed.core.nn.GRU;
 import dev.heed.core.nn.LSTM;
 import dev.heed.core.nn.LayerNorm;
 import dev.heed.core.nn.Linear;
 import dev.heed.core.nn.MLP;
-import dev.heed.core.nn.Module;
 import dev.heed.core.nn.Sequential;
 import dev.heed.core.nn.UnaryModule;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The models of the attention-vs-recurrence study: sequence mixers (a minimal transformer block,
- * LSTM, GRU) of equal parameter count, and one sequence model around them in which only the mixer
- * changes.
+ * The sequence mixers timed alone in part 1 of the attention-vs-recurrence study: Heed's
+ * transformer block, a minimal block, and an LSTM and a GRU whose hidden size gives them the
+ * block's parameter count. The trained models of parts 2–4 are the attention module's
+ * {@code SequenceClassifier} and {@code LanguageModel} with the blocks' mixer swapped
+ * ({@code TransformerConfig.Builder#mixer}).
  */
 final class StudyModels {
 
@@ -185,82 +185,5 @@ final class StudyModels {
             case LSTM -> matchedHidden(4, d, layers, target);
             case GRU -> matchedHidden(3, d, layers, target);
         };
-    }
-
-    /**
-     * Token model: embedding (+ sinusoidal positions for the transformer), the mixer, a final
-     * LayerNorm and a linear head. Only the mixer differs between compared models; the recurrent
-     * mixers get no positional signal (order is built into the recurrence).
-     */
-    static final class TokenModel extends Module {
-        private final Mixer kind;
-        private final int d;
-        private final Embedding emb;
-        private final UnaryModule mixer;
-        private final LayerNorm norm;
-        private final Linear head;
-
-        TokenModel(Mixer kind, int vocab, int d, int heads, int layers, int classes, Rng rng) {
-            this.kind = kind;
-            this.d = d;
-            emb = registerModule("emb", new Embedding(vocab, d, rng));
-            mixer = registerModule("mixer", mixer(kind, d, heads, layers, rng));
-            int w = mixerWidth(kind, d, layers);
-            norm = registerModule("norm", new LayerNorm(w));
-            head = registerModule("head", new Linear(w, classes, rng));
-        }
-
-        /** @return features [B, T, w] before the head */
-        Tensor features(Tensor tokens) {
-            Tensor x = emb.forward(tokens);
-            if (kind == Mixer.TRANSFORMER || kind == Mixer.MINI) {
-                x = x.add(sinusoidal(tokens.size(1), d));
-            }
-            return norm.forward(mixer.forward(x));
-        }
-
-        /** @return logits [B, T, classes] */
-        Tensor logits(Tensor tokens) {
-            return head.forward(features(tokens));
-        }
-
-        /** @return logits [B, classes] at the last position only */
-        Tensor lastLogits(Tensor tokens) {
-            Tensor f = features(tokens);
-            int t = f.size(1);
-            float[] m = new float[t];
-            m[t - 1] = 1;
-            return head.forward(f.mul(Tensor.of(m, 1, t, 1)).sum(1));
-        }
-
-        long mixerParams() {
-            return mixer.parameterCount();
-        }
-    }
-
-    /** Sinusoidal positions [T, d] (Vaswani et al.): sin on even, cos on odd features. */
-    static Tensor sinusoidal(int t, int d) {
-        float[] p = new float[t * d];
-        for (int pos = 0; pos < t; pos++) {
-            for (int i = 0; i < d; i += 2) {
-                double freq = Math.pow(10000, -(double) i / d);
-                p[pos * d + i] = (float) Math.sin(pos * freq);
-                if (i + 1 < d) {
-                    p[pos * d + i + 1] = (float) Math.cos(pos * freq);
-                }
-            }
-        }
-        return Tensor.of(p, t, d);
-    }
-
-    /** Mean cross-entropy of logits [N, C] against integer targets. */
-    static Tensor crossEntropy(Tensor logits, int[] targets) {
-        int n = logits.size(0);
-        int c = logits.size(1);
-        float[] oh = new float[n * c];
-        for (int i = 0; i < n; i++) {
-            oh[i * c + targets[i]] = 1;
-        }
-        return logits.logSoftmax(-1).mul(Tensor.of(oh, n, c)).sum().mul(-1.0 / n);
     }
 }

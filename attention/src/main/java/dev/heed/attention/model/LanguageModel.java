@@ -1,7 +1,6 @@
 package dev.heed.attention.model;
 
 import dev.heed.attention.AttentionMask;
-import dev.heed.attention.KVCache;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
@@ -22,11 +21,18 @@ import org.apiguardian.api.API;
  * logits, optionally tied to the embedding. Initialised as GPT-2 : N(0, 0.02)
  * weights, residual projections scaled by 1/√(2·layers), zero biases.
  *
+ * <p>The blocks' sequence mixer is the configuration's {@link SequenceMixer}: attention by default,
+ * or a unidirectional (hence causal) LSTM or GRU with {@code {"mixer": "lstm"}}; everything else
+ * stays the same. A recurrent mixer keeps PyTorch's initialisation U(−1/√d, 1/√d), not GPT-2's.
+ * Incremental decoding ({@link #generate}, {@link #forward(Tensor, MixerCache[])}) carries the
+ * attention mixer's keys and values, or the recurrent mixer's hidden state, from step to step.
+ *
  * <pre>{@code
  * LanguageModel lm = new LanguageModel(TransformerConfig.builder().vocabSize(65).dModel(128).heads(4)
  *         .layers(4).contextLength(64).positional("learned").tieWeights(true).build(), Rng.seeded(1));
  * Tensor loss = lm.loss(x, y, null);
  * long[] text = lm.generate(prompt, 200, 0.8, 40, Rng.seeded(2));
+ * LanguageModel rnnLm = new LanguageModel(lm.config().toBuilder().mixer(SequenceMixer.LSTM).build(), Rng.seeded(1));
  * }</pre>
  *
  * <p>Submodules: {@code tok}, {@code pos}, {@code drop}, {@code stack}, {@code head}. Not
@@ -59,8 +65,8 @@ public final class LanguageModel extends Module {
     /**
      * GPT-2's initialisation (as nanoGPT): N(0, 0.02) for the token embedding and every linear
      * weight of the blocks and head, N(0, 0.02/√(2·layers)) for the residual output projections
-     * ({@code attn.wo}, {@code fc2}), zero linear biases. LayerNorms, the similarity's and the
-     * positional scheme's parameters keep their own initialisation.
+     * ({@code attn.wo}, {@code fc2}), zero linear biases. LayerNorms, the similarity's, the
+     * positional scheme's and a recurrent mixer's parameters keep their own initialisation.
      */
     private void initGpt2(Rng rng) {
         double proj = 0.02 / Math.sqrt(2.0 * config.layers());
@@ -68,7 +74,7 @@ public final class LanguageModel extends Module {
             String n = e.getKey();
             Tensor t = e.getValue();
             boolean ours = n.equals("tok.weight") || n.equals("head.weight")
-                    || (n.startsWith("stack.blocks.") && !n.contains(".similarity.") && !n.contains(".ln"));
+                    || (n.startsWith("stack.blocks.") && !n.contains(".similarity.") && !n.contains(".ln") && !n.contains(".rnn."));
             if (!ours) {
                 continue;
             }
@@ -99,9 +105,20 @@ public final class LanguageModel extends Module {
         return forward(tokens, null);
     }
 
-    private Tensor forward(Tensor tokens, KVCache[] caches) {
+    /**
+     * Continues cached prefixes: {@code tokens} are the next positions after those the caches have
+     * seen (positions {@code caches[0].length()} on). Feeding a sequence in pieces gives the same
+     * logits as {@link #forward(Tensor)} over the whole sequence, up to rounding. Typically called
+     * in evaluation mode under {@link NoGrad}.
+     *
+     * @param tokens INT64 {@code [B, T]}
+     * @param caches one cache per block from {@link #newCaches()}, extended in place; or null (same as {@link #forward(Tensor)})
+     * @return logits {@code [B, T, vocabSize]} of the new positions
+     * @throws IllegalArgumentException for bad tokens, the wrong number of caches, or positions beyond the scheme's limit
+     */
+    public Tensor forward(Tensor tokens, MixerCache[] caches) {
         Parts.checkTokens("LanguageModel", tokens, config.vocabSize());
-        int offset = caches == null ? 0 : caches[0].length();
+        int offset = caches == null || caches.length == 0 ? 0 : caches[0].length();
         Tensor x = ((Embedding) submodule("tok")).forward(tokens);
         x = pos.embed(x, offset);
         x = ((Dropout) submodule("drop")).forward(x);
@@ -131,20 +148,23 @@ public final class LanguageModel extends Module {
         return Parts.crossEntropy(logits.reshape(n, config.vocabSize()), targets.toLongArray(), weights);
     }
 
-    /** @return one empty KV cache per block */
-    public KVCache[] newCaches() {
+    /** @return one empty cache per block (KV caches for attention, hidden states for recurrent mixers) */
+    public MixerCache[] newCaches() {
         TransformerEncoder stack = (TransformerEncoder) submodule("stack");
-        KVCache[] c = new KVCache[stack.blocks().size()];
+        MixerCache[] c = new MixerCache[stack.blocks().size()];
         for (int i = 0; i < c.length; i++) {
-            c[i] = stack.blocks().get(i).attention().newCache();
+            c[i] = stack.blocks().get(i).newCache();
         }
         return c;
     }
 
     /**
-     * Continues a prompt by sampling, with KV caches. Runs in evaluation mode without gradients
-     * and restores the previous mode. When the sequence would exceed {@code contextLength} the
-     * window is cropped to the last {@code contextLength} tokens and the caches rebuilt.
+     * Continues a prompt by sampling, with caches: one new token per step, carrying the attention
+     * mixer's keys and values or the recurrent mixer's hidden state (never recomputing the prefix
+     * inside the window). Runs in evaluation mode without gradients and restores the previous
+     * mode. When the sequence would exceed {@code contextLength} the window is cropped to the last
+     * {@code contextLength} tokens and the caches rebuilt from it, for every mixer (so a recurrent
+     * model, too, only ever conditions on the window it was trained on).
      *
      * @param prompt at least one token
      * @param newTokens how many tokens to add (≥ 0)
@@ -166,7 +186,7 @@ public final class LanguageModel extends Module {
         int len = prompt.length;
         int ctx = config.contextLength();
         try (NoGrad ignored = NoGrad.enter()) {
-            KVCache[] caches = newCaches();
+            MixerCache[] caches = newCaches();
             int start = Math.max(0, len - ctx);
             Tensor logits = forward(Tensor.of(Arrays.copyOfRange(out, start, len), 1, len - start), caches);
             for (int step = 0; step < newTokens; step++) {

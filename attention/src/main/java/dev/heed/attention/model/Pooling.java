@@ -10,5 +10,10 @@ public enum Pooling {
     /** The first token's state (a [CLS]-style token at position 0). */
     FIRST,
     /** Elementwise maximum over the real tokens (the gradient goes to the maximal element). */
-    MAX
+    MAX,
+    /**
+     * The last real token's state (position {@code lengths[b] − 1}): the usual read-out of a
+     * unidirectional recurrent encoder, whose last state has seen the whole sequence.
+     */
+    LAST
 }

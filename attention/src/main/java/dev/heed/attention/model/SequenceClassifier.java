@@ -17,6 +17,13 @@ import org.apiguardian.api.API;
  * {@link TransformerEncoder} (padding keys masked) → {@link Pooling} → linear head to class
  * logits.
  *
+ * <p>With a recurrent {@link SequenceMixer} the encoder is unidirectional (each token's state
+ * summarises the tokens up to it). Padding must come after the real tokens (as {@code lengths}
+ * says): the recurrence computes every real position before it reads any padding, so the real
+ * states, and therefore the pooled vector, do not depend on the padding; the pooling skips the
+ * padded positions. {@link Pooling#FIRST} would see only the first token and is rejected for
+ * recurrent mixers; use {@link Pooling#LAST}, {@link Pooling#MEAN} or {@link Pooling#MAX}.
+ *
  * <p>Submodules: {@code tok}, {@code pos}, {@code drop}, {@code stack}, {@code head}.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
@@ -32,10 +39,16 @@ public final class SequenceClassifier extends Module {
      * @param classes number of classes (≥ 2)
      * @param pooling how to pool token states
      * @param rng initial values and dropout masks
+     * @throws IllegalArgumentException for fewer than 2 classes, or {@link Pooling#FIRST} with a recurrent mixer
      */
     public SequenceClassifier(TransformerConfig config, int classes, Pooling pooling, Rng rng) {
         this.config = Objects.requireNonNull(config, "config");
         this.pooling = Objects.requireNonNull(pooling, "pooling");
+        if (pooling == Pooling.FIRST && config.mixer().isRecurrent()) {
+            throw new IllegalArgumentException("SequenceClassifier: pooling FIRST with the " + config.mixer().specName()
+                    + " mixer would read a state that has seen only the first token (the recurrence runs left to right);"
+                    + " use Pooling.LAST, MEAN or MAX");
+        }
         if (classes < 2) {
             throw new IllegalArgumentException("SequenceClassifier: classes = " + classes + " must be at least 2");
         }
@@ -98,6 +111,13 @@ public final class SequenceClassifier extends Module {
                 float[] sel = new float[t];
                 sel[0] = 1f;
                 return Tensor.of(sel, 1, t).to(dt).matmul(h).reshape(b, d);
+            }
+            case LAST: {
+                float[] sel = new float[b * t];
+                for (int i = 0; i < b; i++) {
+                    sel[i * t + lens[i] - 1] = 1f;
+                }
+                return h.mul(Tensor.of(sel, b, t, 1).to(dt)).sum(1);
             }
             case MEAN: {
                 float[] w = new float[b * t];

@@ -16,14 +16,20 @@ import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * Hyperparameters of a transformer stack: widths, depth, normalisation placement, dropout and the
- * similarity and positional plugins by name. Immutable; build with {@link #builder()} or parse a
+ * Hyperparameters of a transformer stack: widths, depth, normalisation placement, dropout, the
+ * sequence mixer of the blocks, and the similarity and positional plugins by name. Immutable; build with {@link #builder()} or parse a
  * JSON stack spec with {@link #parse(String)}:
  *
  * <pre>{@code
  * {"vocabSize": 65, "dModel": 128, "heads": 4, "layers": 4, "contextLength": 64,
  *  "similarity": "scaled-dot", "positional": {"name": "learned", "maxLength": 64}}
  * }</pre>
+ *
+ * <p>{@code "mixer": "lstm"} (or {@code "gru"}) swaps every block's attention for a recurrent
+ * layer and leaves the rest of the model as it is; see {@link SequenceMixer} for parameter counts
+ * and semantics. A recurrent mixer ignores {@code heads} and {@code similarity} (both still
+ * validated) and accepts only positional schemes that act on the embeddings ({@code none},
+ * {@code sinusoidal}, {@code learned}); the models reject the others when they are built.
  *
  * @param vocabSize token vocabulary size (language models and classifiers)
  * @param dModel model width
@@ -41,12 +47,13 @@ import org.apiguardian.api.API;
  * @param similarityOptions its options (validated when the model is built)
  * @param positional positional provider name
  * @param positionalOptions its options
+ * @param mixer the sequence mixer of every block ({@link SequenceMixer#ATTENTION} by default)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record TransformerConfig(int vocabSize, int dModel, int heads, int layers, int mlpRatio, double dropout,
                                 boolean preNorm, boolean bias, Activation activation, int contextLength,
                                 boolean tieWeights, String similarity, Map<String, Object> similarityOptions,
-                                String positional, Map<String, Object> positionalOptions) {
+                                String positional, Map<String, Object> positionalOptions, SequenceMixer mixer) {
 
     /** Validates the values and copies the maps. */
     public TransformerConfig {
@@ -65,6 +72,7 @@ public record TransformerConfig(int vocabSize, int dModel, int heads, int layers
         Objects.requireNonNull(activation, "activation");
         Objects.requireNonNull(similarity, "similarity");
         Objects.requireNonNull(positional, "positional");
+        Objects.requireNonNull(mixer, "mixer");
         similarityOptions = Map.copyOf(similarityOptions);
         positionalOptions = Map.copyOf(positionalOptions);
     }
@@ -80,7 +88,7 @@ public record TransformerConfig(int vocabSize, int dModel, int heads, int layers
         return dModel / heads;
     }
 
-    /** @return a builder starting from the defaults (a 2-layer, 64-wide, 4-head model, scaled-dot, no positions) */
+    /** @return a builder starting from the defaults (a 2-layer, 64-wide, 4-head attention model, scaled-dot, no positions) */
     public static Builder builder() {
         return new Builder();
     }
@@ -103,6 +111,7 @@ public record TransformerConfig(int vocabSize, int dModel, int heads, int layers
         b.similarityOptions = similarityOptions;
         b.positional = positional;
         b.positionalOptions = positionalOptions;
+        b.mixer = mixer;
         return b;
     }
 
@@ -130,6 +139,8 @@ public record TransformerConfig(int vocabSize, int dModel, int heads, int layers
                         List.of("gelu", "gelu-tanh", "relu")))
                 .option(OptionSpec.ofInt("contextLength", d.contextLength, "longest sequence").atLeast(1))
                 .option(OptionSpec.ofBoolean("tieWeights", d.tieWeights, "share embedding and output matrices"))
+                .option(OptionSpec.ofEnum("mixer", d.mixer.specName(), "sequence mixer of every block",
+                        SequenceMixer.specNames()))
                 .provider("similarity", similarities, "scaled-dot")
                 .provider("positional", positionals, "none")
                 .build();
@@ -164,7 +175,7 @@ public record TransformerConfig(int vocabSize, int dModel, int heads, int layers
         return new TransformerConfig(o.getInt("vocabSize"), o.getInt("dModel"), o.getInt("heads"), o.getInt("layers"),
                 o.getInt("mlpRatio"), o.getDouble("dropout"), o.getString("norm").equals("pre"), o.getBoolean("bias"), act,
                 o.getInt("contextLength"), o.getBoolean("tieWeights"), sim.name(), sim.options().asMap(), pos.name(),
-                pos.options().asMap());
+                pos.options().asMap(), SequenceMixer.fromName(o.getString("mixer")));
     }
 
     /** Mutable builder of {@link TransformerConfig}; not thread-safe. */
@@ -185,6 +196,7 @@ public record TransformerConfig(int vocabSize, int dModel, int heads, int layers
         private Map<String, Object> similarityOptions = Map.of();
         private String positional = "none";
         private Map<String, Object> positionalOptions = Map.of();
+        private SequenceMixer mixer = SequenceMixer.ATTENTION;
 
         private Builder() {}
 
@@ -286,10 +298,28 @@ public record TransformerConfig(int vocabSize, int dModel, int heads, int layers
             return positional(name, Map.of());
         }
 
+        /**
+         * @param v the sequence mixer of every block (not null)
+         * @return this
+         */
+        public Builder mixer(SequenceMixer v) {
+            mixer = Objects.requireNonNull(v, "mixer");
+            return this;
+        }
+
+        /**
+         * @param name a mixer's spec name: {@code "attention"}, {@code "lstm"} or {@code "gru"}
+         * @return this
+         * @throws IllegalArgumentException for an unknown name (with the names on offer)
+         */
+        public Builder mixer(String name) {
+            return mixer(SequenceMixer.fromName(name));
+        }
+
         /** @return the configuration */
         public TransformerConfig build() {
             return new TransformerConfig(vocabSize, dModel, heads, layers, mlpRatio, dropout, preNorm, bias, activation,
-                    contextLength, tieWeights, similarity, similarityOptions, positional, positionalOptions);
+                    contextLength, tieWeights, similarity, similarityOptions, positional, positionalOptions, mixer);
         }
     }
 }

@@ -14,7 +14,9 @@ import org.apiguardian.api.API;
 /**
  * A stack of {@link TransformerBlock}s over embeddings {@code [B, T, dModel]}, followed by a final
  * LayerNorm when the blocks are pre-LN. The positional scheme's embedding hook is the caller's
- * (the models apply it); its attention hooks run inside every block.
+ * (the models apply it); its attention hooks run inside every block. Every block uses the
+ * configuration's {@link SequenceMixer}; with a recurrent mixer the scheme may only act on the
+ * embeddings (there are no queries, keys or scores to act on).
  *
  * <p>Submodules: {@code blocks.<i>}, {@code lnF} (pre-LN only).
  */
@@ -29,9 +31,18 @@ public final class TransformerEncoder extends Module {
      * @param similarity similarity factory (one similarity per block)
      * @param positional the model's positional scheme, or null
      * @param rng initial values and dropout masks
+     * @throws IllegalArgumentException when a recurrent mixer is combined with a positional scheme
+     *     that acts inside attention (rotary, relative, ALiBi)
      */
     public TransformerEncoder(TransformerConfig config, SimilarityFactory similarity, PositionalScheme positional, Rng rng) {
         Objects.requireNonNull(config, "config");
+        if (config.mixer().isRecurrent() && positional != null
+                && (positional.actsOnQueryKey() || positional.hasScoreTerm() || positional.hasValueTerm())) {
+            throw new IllegalArgumentException("TransformerEncoder: positional scheme '" + positional.schemeName()
+                    + "' acts inside attention (on queries/keys or scores), but the blocks' mixer is "
+                    + config.mixer().specName() + "; use a scheme that acts on the embeddings ('none', 'sinusoidal',"
+                    + " 'learned') or mixer 'attention'");
+        }
         for (int i = 0; i < config.layers(); i++) {
             blocks.add(new TransformerBlock(config, similarity, positional, i, rng));
         }
@@ -50,10 +61,10 @@ public final class TransformerEncoder extends Module {
     /**
      * @param x embeddings {@code [B, T, dModel]}
      * @param mask attention mask
-     * @param caches one KV cache per block for incremental decoding, or null
+     * @param caches one cache per block for incremental decoding (see {@link TransformerBlock#newCache()}), or null
      * @return {@code [B, T, dModel]}
      */
-    public Tensor forward(Tensor x, AttentionMask mask, dev.heed.attention.KVCache[] caches) {
+    public Tensor forward(Tensor x, AttentionMask mask, MixerCache[] caches) {
         if (caches != null && caches.length != blocks.size()) {
             throw new IllegalArgumentException("TransformerEncoder: " + caches.length + " caches for " + blocks.size()
                     + " blocks; create one per block");
