@@ -19,7 +19,7 @@ import org.apiguardian.api.API;
  * each tile's weights {@code P = exp(S − L)} and accumulates {@code dV += Pᵀ dO},
  * {@code dP = dO Vᵀ}, {@code dS = P ∘ (dP − rowsum(dO ∘ O))}, {@code dQ += scale · dS K},
  * {@code dK += scale · dSᵀ Q}. Products go to core's GEMM kernels through
- * {@link dev.heed.core.BlockKernels}.
+ * {@link dev.heed.core.Blas}.
  *
  * <p>Masks: causal (query {@code i} sees keys {@code j ≤ Tk − Tq + i}; key tiles entirely above
  * the diagonal are skipped) and key lengths per sequence (tiles past the length are skipped). A

@@ -1,6 +1,6 @@
 package dev.heed.attention.internal;
 
-import dev.heed.core.BlockKernels;
+import dev.heed.core.Blas;
 import java.util.Arrays;
 
 /**
@@ -27,8 +27,8 @@ final class FlashF32 {
     static void forward(FlashGeometry g, float[] q, float[] k, float[] v, float[] bias, int q0, int rows,
                         int biasKeys, float[] out, float[] lse) {
         // one task per thread, each striding over sequences x heads with its own scratch tiles
-        int tasks = Math.min(g.b * g.h, BlockKernels.threads());
-        BlockKernels.parallelFor(tasks, t -> {
+        int tasks = Math.min(g.b * g.h, Blas.threads());
+        Blas.parallelFor(tasks, t -> {
             float[] s = new float[g.bq * g.bk];
             float[] m = new float[g.bq];
             float[] l = new float[g.bq];
@@ -56,7 +56,7 @@ final class FlashF32 {
         int qOff = (bh * g.tq + i0) * d;
         for (int j0 = 0; j0 < kEnd; j0 += g.bk) {
             int nk = Math.min(g.bk, kEnd - j0);
-            BlockKernels.gemm(false, true, nq, nk, d, 1f, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0f, s, 0, nk);
+            Blas.sgemm(false, true, nq, nk, d, 1f, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0f, s, 0, nk);
             for (int r = 0; r < nq; r++) {
                 int o = r * nk;
                 if (bias != null) {
@@ -91,7 +91,7 @@ final class FlashF32 {
                     s[o + c] -= mNew;
                 }
             }
-            BlockKernels.exp(s, 0, nq * nk);
+            Blas.exp(s, 0, nq * nk);
             for (int r = 0; r < nq; r++) {
                 int o = r * nk;
                 float sum = 0f;
@@ -100,7 +100,7 @@ final class FlashF32 {
                 }
                 l[r] += sum;
             }
-            BlockKernels.gemm(false, false, nq, dv, nk, 1f, s, 0, nk, v, (bh * g.tk + j0) * dv, dv, 1f, acc, 0, dv);
+            Blas.sgemm(false, false, nq, dv, nk, 1f, s, 0, nk, v, (bh * g.tk + j0) * dv, dv, 1f, acc, 0, dv);
         }
         for (int r = 0; r < nq; r++) {
             int row = bh * g.tq + i0 + r;
@@ -131,8 +131,8 @@ final class FlashF32 {
         // with a bias gradient a task owns whole heads and sums their batch in order, so tasks never share
         // an output and the sums do not depend on the thread count
         int units = dBias == null ? g.b * g.h : g.h;
-        int tasks = Math.min(units, BlockKernels.threads());
-        BlockKernels.parallelFor(tasks, t -> {
+        int tasks = Math.min(units, Blas.threads());
+        Blas.parallelFor(tasks, t -> {
             float[] s = new float[g.bq * g.bk];
             float[] dp = new float[g.bq * g.bk];
             for (int u = t; u < units; u += tasks) {
@@ -160,7 +160,7 @@ final class FlashF32 {
         int row0 = bh * g.tq + i0;
         for (int j0 = 0; j0 < kEnd; j0 += g.bk) {
             int nk = Math.min(g.bk, kEnd - j0);
-            BlockKernels.gemm(false, true, nq, nk, d, 1f, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0f, s, 0, nk);
+            Blas.sgemm(false, true, nq, nk, d, 1f, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0f, s, 0, nk);
             for (int r = 0; r < nq; r++) {
                 int o = r * nk;
                 float lr = lse[row0 + r];
@@ -183,11 +183,11 @@ final class FlashF32 {
                     Arrays.fill(s, o + lim, o + nk, NEG_INF);
                 }
             }
-            BlockKernels.exp(s, 0, nq * nk);
+            Blas.exp(s, 0, nq * nk);
             int kOff = (bh * g.tk + j0) * d;
             int vOff = (bh * g.tk + j0) * w;
-            BlockKernels.gemm(true, false, nk, w, nq, 1f, s, 0, nk, dO, oOff, w, 1f, dv, vOff, w);
-            BlockKernels.gemm(false, true, nq, nk, w, 1f, dO, oOff, w, v, vOff, w, 0f, dp, 0, nk);
+            Blas.sgemm(true, false, nk, w, nq, 1f, s, 0, nk, dO, oOff, w, 1f, dv, vOff, w);
+            Blas.sgemm(false, true, nq, nk, w, 1f, dO, oOff, w, v, vOff, w, 0f, dp, 0, nk);
             for (int r = 0; r < nq; r++) {
                 int o = r * nk;
                 float dr = delta[row0 + r];
@@ -201,8 +201,8 @@ final class FlashF32 {
                     }
                 }
             }
-            BlockKernels.gemm(false, false, nq, d, nk, 1f, dp, 0, nk, k, kOff, d, 1f, dq, qOff, d);
-            BlockKernels.gemm(true, false, nk, d, nq, 1f, dp, 0, nk, q, qOff, d, 1f, dk, kOff, d);
+            Blas.sgemm(false, false, nq, d, nk, 1f, dp, 0, nk, k, kOff, d, 1f, dq, qOff, d);
+            Blas.sgemm(true, false, nk, d, nq, 1f, dp, 0, nk, q, qOff, d, 1f, dk, kOff, d);
         }
     }
 }

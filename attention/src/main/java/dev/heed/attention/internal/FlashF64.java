@@ -1,6 +1,6 @@
 package dev.heed.attention.internal;
 
-import dev.heed.core.BlockKernels;
+import dev.heed.core.Blas;
 import java.util.Arrays;
 
 /**
@@ -27,8 +27,8 @@ final class FlashF64 {
     static void forward(FlashGeometry g, double[] q, double[] k, double[] v, double[] bias, int q0, int rows,
                         int biasKeys, double[] out, double[] lse) {
         // one task per thread, each striding over sequences x heads with its own scratch tiles
-        int tasks = Math.min(g.b * g.h, BlockKernels.threads());
-        BlockKernels.parallelFor(tasks, t -> {
+        int tasks = Math.min(g.b * g.h, Blas.threads());
+        Blas.parallelFor(tasks, t -> {
             double[] s = new double[g.bq * g.bk];
             double[] m = new double[g.bq];
             double[] l = new double[g.bq];
@@ -56,7 +56,7 @@ final class FlashF64 {
         int qOff = (bh * g.tq + i0) * d;
         for (int j0 = 0; j0 < kEnd; j0 += g.bk) {
             int nk = Math.min(g.bk, kEnd - j0);
-            BlockKernels.gemm(false, true, nq, nk, d, 1.0, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
+            Blas.dgemm(false, true, nq, nk, d, 1.0, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
             for (int r = 0; r < nq; r++) {
                 int o = r * nk;
                 if (bias != null) {
@@ -91,7 +91,7 @@ final class FlashF64 {
                     s[o + c] -= mNew;
                 }
             }
-            BlockKernels.exp(s, 0, nq * nk);
+            Blas.exp(s, 0, nq * nk);
             for (int r = 0; r < nq; r++) {
                 int o = r * nk;
                 double sum = 0.0;
@@ -100,7 +100,7 @@ final class FlashF64 {
                 }
                 l[r] += sum;
             }
-            BlockKernels.gemm(false, false, nq, dv, nk, 1.0, s, 0, nk, v, (bh * g.tk + j0) * dv, dv, 1.0, acc, 0, dv);
+            Blas.dgemm(false, false, nq, dv, nk, 1.0, s, 0, nk, v, (bh * g.tk + j0) * dv, dv, 1.0, acc, 0, dv);
         }
         for (int r = 0; r < nq; r++) {
             int row = bh * g.tq + i0 + r;
@@ -131,8 +131,8 @@ final class FlashF64 {
         // with a bias gradient a task owns whole heads and sums their batch in order, so tasks never share
         // an output and the sums do not depend on the thread count
         int units = dBias == null ? g.b * g.h : g.h;
-        int tasks = Math.min(units, BlockKernels.threads());
-        BlockKernels.parallelFor(tasks, t -> {
+        int tasks = Math.min(units, Blas.threads());
+        Blas.parallelFor(tasks, t -> {
             double[] s = new double[g.bq * g.bk];
             double[] dp = new double[g.bq * g.bk];
             for (int u = t; u < units; u += tasks) {
@@ -160,7 +160,7 @@ final class FlashF64 {
         int row0 = bh * g.tq + i0;
         for (int j0 = 0; j0 < kEnd; j0 += g.bk) {
             int nk = Math.min(g.bk, kEnd - j0);
-            BlockKernels.gemm(false, true, nq, nk, d, 1.0, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
+            Blas.dgemm(false, true, nq, nk, d, 1.0, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
             for (int r = 0; r < nq; r++) {
                 int o = r * nk;
                 double lr = lse[row0 + r];
@@ -183,11 +183,11 @@ final class FlashF64 {
                     Arrays.fill(s, o + lim, o + nk, NEG_INF);
                 }
             }
-            BlockKernels.exp(s, 0, nq * nk);
+            Blas.exp(s, 0, nq * nk);
             int kOff = (bh * g.tk + j0) * d;
             int vOff = (bh * g.tk + j0) * w;
-            BlockKernels.gemm(true, false, nk, w, nq, 1.0, s, 0, nk, dO, oOff, w, 1.0, dv, vOff, w);
-            BlockKernels.gemm(false, true, nq, nk, w, 1.0, dO, oOff, w, v, vOff, w, 0.0, dp, 0, nk);
+            Blas.dgemm(true, false, nk, w, nq, 1.0, s, 0, nk, dO, oOff, w, 1.0, dv, vOff, w);
+            Blas.dgemm(false, true, nq, nk, w, 1.0, dO, oOff, w, v, vOff, w, 0.0, dp, 0, nk);
             for (int r = 0; r < nq; r++) {
                 int o = r * nk;
                 double dr = delta[row0 + r];
@@ -201,8 +201,8 @@ final class FlashF64 {
                     }
                 }
             }
-            BlockKernels.gemm(false, false, nq, d, nk, 1.0, dp, 0, nk, k, kOff, d, 1.0, dq, qOff, d);
-            BlockKernels.gemm(true, false, nk, d, nq, 1.0, dp, 0, nk, q, qOff, d, 1.0, dk, kOff, d);
+            Blas.dgemm(false, false, nq, d, nk, 1.0, dp, 0, nk, k, kOff, d, 1.0, dq, qOff, d);
+            Blas.dgemm(true, false, nk, d, nq, 1.0, dp, 0, nk, q, qOff, d, 1.0, dk, kOff, d);
         }
     }
 }
