@@ -72,6 +72,22 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The arithmetic is repeated in several loops (exp inside sigmoid, tanh and the softmax, each
  * with and without clamps). A change to {@code DetMath} must be made to every copy here in the
  * same order; {@code DetMathTest} compares every kernel with the scalar twin bit for bit.
+ *
+ * <p><b>One shape per element type.</b> The whole vector backend uses only the preferred species:
+ * {@code FloatVector.SPECIES_PREFERRED} for floats, {@code DoubleVector.SPECIES_PREFERRED} for
+ * doubles, and ints and longs of that same shape — never a half-width float species. The Vector
+ * API's shared methods ({@code intoArray}, {@code fma}, {@code reinterpretAsInts}, ...) keep one
+ * type profile for all callers; a second float vector class in the process pollutes it, C2 can
+ * then no longer treat the vector class as constant in {@code SGemm.kernelPacked}, its store
+ * intrinsic fails, the accumulators are boxed and float32 matrix products run about ten times
+ * slower. So a float32 loop loads a full float vector, widens its two halves into two double
+ * vectors ({@code convertShape(F2D, DS, 0)} and {@code (F2D, DS, 1)}), evaluates the function on
+ * each (the body is written out twice: a helper would box the vectors), narrows them into the
+ * low and the high lanes ({@code convertShape(D2F, FS, 0)} and {@code (D2F, FS, -1)}, the other
+ * lanes zero) and stores their bitwise or. The high half is computed first on purpose: with the
+ * low half first, C2 on JDK 17 failed one intrinsic ({@code reinterpretAsLongs}: its target class
+ * was not a compile-time constant) in the second copy of the float32 exp loop, which then ran six
+ * times slower. Check a change to these loops with {@code TranscendentalSpeed}.
  */
 final class VMath {
 
@@ -162,18 +178,6 @@ final class VMath {
             if (absAtMost(in, inOff + c, end - c, F_EXP_SAFE)) {
                 for (int i = c; i < end; i += FL) {
                     FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
-                    FloatVector yLo;
-                    {
-                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                        DoubleVector xc = x;
-                        DoubleVector t = xc.fma(log2e, shift);
-                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                        DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                        DoubleVector y = p.fma(r.mul(r), r).add(one)
-                                .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-                    }
                     FloatVector yHi;
                     {
                         DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -185,6 +189,18 @@ final class VMath {
                         DoubleVector y = p.fma(r.mul(r), r).add(one)
                                 .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
                         yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                    }
+                    FloatVector yLo;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                        DoubleVector xc = x;
+                        DoubleVector t = xc.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector y = p.fma(r.mul(r), r).add(one)
+                                .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
                     }
                     yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
                 }
@@ -216,18 +232,6 @@ final class VMath {
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
         for (int i = from; i < to; i += FL) {
             FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
-            FloatVector yLo;
-            {
-                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                DoubleVector xc = x.min(fMax).max(fMin);
-                DoubleVector t = xc.fma(log2e, shift);
-                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                DoubleVector y = p.fma(r.mul(r), r).add(one)
-                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-            }
             FloatVector yHi;
             {
                 DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -239,6 +243,18 @@ final class VMath {
                 DoubleVector y = p.fma(r.mul(r), r).add(one)
                         .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
                 yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                DoubleVector xc = x.min(fMax).max(fMin);
+                DoubleVector t = xc.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector y = p.fma(r.mul(r), r).add(one)
+                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
             }
             yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
         }
@@ -269,21 +285,6 @@ final class VMath {
             if (positiveNormal(in, inOff + c, end - c)) {
                 for (int i = c; i < end; i += FL) {
                     FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
-                    FloatVector yLo;
-                    {
-                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                        LongVector ix = x.reinterpretAsLongs().sub(SQRTH_BITS);
-                        DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles().sub(shift);
-                        DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
-                        DoubleVector s = f.div(f.add(two));
-                        DoubleVector z = s.mul(s);
-                        DoubleVector w = z.mul(z);
-                        DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
-                        DoubleVector hfsq = f.mul(0.5).mul(f);
-                        DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
-                        DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg());
-                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-                    }
                     FloatVector yHi;
                     {
                         DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -298,6 +299,21 @@ final class VMath {
                         DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
                         DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg());
                         yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                    }
+                    FloatVector yLo;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                        LongVector ix = x.reinterpretAsLongs().sub(SQRTH_BITS);
+                        DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles().sub(shift);
+                        DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
+                        DoubleVector s = f.div(f.add(two));
+                        DoubleVector z = s.mul(s);
+                        DoubleVector w = z.mul(z);
+                        DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
+                        DoubleVector hfsq = f.mul(0.5).mul(f);
+                        DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+                        DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg());
+                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
                     }
                     yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
                 }
@@ -327,26 +343,6 @@ final class VMath {
         DoubleVector lg7 = DoubleVector.broadcast(DS, LG7);
         for (int i = from; i < to; i += FL) {
             FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
-            FloatVector yLo;
-            {
-                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
-                LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
-                DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
-                        .sub(shift).sub(zero.blend(52.0, sub));
-                DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
-                DoubleVector s = f.div(f.add(two));
-                DoubleVector z = s.mul(s);
-                DoubleVector w = z.mul(z);
-                DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
-                DoubleVector hfsq = f.mul(0.5).mul(f);
-                DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
-                DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
-                        .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
-                        .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
-                        .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
-                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-            }
             FloatVector yHi;
             {
                 DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -366,6 +362,26 @@ final class VMath {
                         .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
                         .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
                 yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
+                LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
+                DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
+                        .sub(shift).sub(zero.blend(52.0, sub));
+                DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
+                DoubleVector s = f.div(f.add(two));
+                DoubleVector z = s.mul(s);
+                DoubleVector w = z.mul(z);
+                DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
+                DoubleVector hfsq = f.mul(0.5).mul(f);
+                DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+                DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
+                        .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
+                        .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
+                        .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
             }
             yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
         }
@@ -397,21 +413,6 @@ final class VMath {
             if (absAtMost(in, inOff + c, end - c, F_TANH_SAFE)) {
                 for (int i = c; i < end; i += FL) {
                     FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
-                    FloatVector yLo;
-                    {
-                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                        DoubleVector a2 = x.abs().mul(2.0);
-                        DoubleVector t = a2.fma(log2e, shift);
-                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                        DoubleVector r = t.sub(shift).fma(negLn2, a2);
-                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                        DoubleVector qr = p.fma(r.mul(r), r);
-                        DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-                        DoubleVector q = s.fma(qr, s.sub(one));
-                        DoubleVector th = q.div(q.add(2.0));
-                        DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
-                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-                    }
                     FloatVector yHi;
                     {
                         DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -426,6 +427,21 @@ final class VMath {
                         DoubleVector th = q.div(q.add(2.0));
                         DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
                         yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                    }
+                    FloatVector yLo;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                        DoubleVector a2 = x.abs().mul(2.0);
+                        DoubleVector t = a2.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, a2);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector qr = p.fma(r.mul(r), r);
+                        DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                        DoubleVector q = s.fma(qr, s.sub(one));
+                        DoubleVector th = q.div(q.add(2.0));
+                        DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
+                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
                     }
                     yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
                 }
@@ -456,21 +472,6 @@ final class VMath {
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
         for (int i = from; i < to; i += FL) {
             FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
-            FloatVector yLo;
-            {
-                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                DoubleVector a2 = x.abs().min(tanhSatF).mul(2.0);
-                DoubleVector t = a2.fma(log2e, shift);
-                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                DoubleVector r = t.sub(shift).fma(negLn2, a2);
-                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                DoubleVector qr = p.fma(r.mul(r), r);
-                DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-                DoubleVector q = s.fma(qr, s.sub(one));
-                DoubleVector th = q.div(q.add(2.0));
-                DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
-                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-            }
             FloatVector yHi;
             {
                 DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -485,6 +486,21 @@ final class VMath {
                 DoubleVector th = q.div(q.add(2.0));
                 DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
                 yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                DoubleVector a2 = x.abs().min(tanhSatF).mul(2.0);
+                DoubleVector t = a2.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, a2);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector qr = p.fma(r.mul(r), r);
+                DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                DoubleVector q = s.fma(qr, s.sub(one));
+                DoubleVector th = q.div(q.add(2.0));
+                DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
             }
             yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
         }
@@ -517,22 +533,6 @@ final class VMath {
             if (absAtMost(in, inOff + c, end - c, F_EXP_SAFE)) {
                 for (int i = c; i < end; i += FL) {
                     FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
-                    FloatVector yLo;
-                    {
-                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                        DoubleVector xc = x.abs().neg();
-                        DoubleVector t = xc.fma(log2e, shift);
-                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                        DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                        DoubleVector e = p.fma(r.mul(r), r).add(one)
-                                .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                        // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
-                        LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
-                        DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
-                        DoubleVector y = num.div(e.add(one));
-                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-                    }
                     FloatVector yHi;
                     {
                         DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -548,6 +548,22 @@ final class VMath {
                         DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
                         DoubleVector y = num.div(e.add(one));
                         yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                    }
+                    FloatVector yLo;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                        DoubleVector xc = x.abs().neg();
+                        DoubleVector t = xc.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector e = p.fma(r.mul(r), r).add(one)
+                                .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                        // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                        LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                        DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                        DoubleVector y = num.div(e.add(one));
+                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
                     }
                     yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
                 }
@@ -579,22 +595,6 @@ final class VMath {
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
         for (int i = from; i < to; i += FL) {
             FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
-            FloatVector yLo;
-            {
-                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                DoubleVector xc = x.abs().neg().min(fMax).max(fMin);
-                DoubleVector t = xc.fma(log2e, shift);
-                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                DoubleVector e = p.fma(r.mul(r), r).add(one)
-                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
-                LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
-                DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
-                DoubleVector y = num.div(e.add(one));
-                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-            }
             FloatVector yHi;
             {
                 DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -610,6 +610,22 @@ final class VMath {
                 DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
                 DoubleVector y = num.div(e.add(one));
                 yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                DoubleVector xc = x.abs().neg().min(fMax).max(fMin);
+                DoubleVector t = xc.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector e = p.fma(r.mul(r), r).add(one)
+                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                DoubleVector y = num.div(e.add(one));
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
             }
             yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
         }
@@ -1059,18 +1075,6 @@ final class VMath {
         if (inRange) {
             for (int i = 0; i < bound; i += FL) {
                 FloatVector xf = FloatVector.fromArray(FS, in, inOff + i).fma(vs, vm);
-                FloatVector yLo;
-                {
-                    DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                    DoubleVector xc = x;
-                    DoubleVector t = xc.fma(log2e, shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    DoubleVector y = p.fma(r.mul(r), r).add(one)
-                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-                }
                 FloatVector yHi;
                 {
                     DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -1082,6 +1086,18 @@ final class VMath {
                     DoubleVector y = p.fma(r.mul(r), r).add(one)
                             .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
                     yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                }
+                FloatVector yLo;
+                {
+                    DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                    DoubleVector xc = x;
+                    DoubleVector t = xc.fma(log2e, shift);
+                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                    DoubleVector y = p.fma(r.mul(r), r).add(one)
+                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                    yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
                 }
                 FloatVector e = yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats();
                 e.intoArray(out, outOff + i);
@@ -1090,18 +1106,6 @@ final class VMath {
         } else {
             for (int i = 0; i < bound; i += FL) {
                 FloatVector xf = FloatVector.fromArray(FS, in, inOff + i).fma(vs, vm);
-                FloatVector yLo;
-                {
-                    DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
-                    DoubleVector xc = x.min(fMax).max(fMin);
-                    DoubleVector t = xc.fma(log2e, shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    DoubleVector y = p.fma(r.mul(r), r).add(one)
-                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
-                }
                 FloatVector yHi;
                 {
                     DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
@@ -1113,6 +1117,18 @@ final class VMath {
                     DoubleVector y = p.fma(r.mul(r), r).add(one)
                             .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
                     yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                }
+                FloatVector yLo;
+                {
+                    DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                    DoubleVector xc = x.min(fMax).max(fMin);
+                    DoubleVector t = xc.fma(log2e, shift);
+                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                    DoubleVector y = p.fma(r.mul(r), r).add(one)
+                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                    yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
                 }
                 FloatVector e = yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats();
                 e.intoArray(out, outOff + i);

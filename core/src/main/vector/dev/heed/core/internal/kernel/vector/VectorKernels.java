@@ -25,6 +25,13 @@ import org.apiguardian.api.API;
  * {@link VMath}, the lane-wise twin of {@link DetMath}, never the Vector API's transcendental
  * operators (whose interpreted fallback and compiled intrinsic differ in the last bits). Lane
  * sums are added in lane order, never with {@code reduceLanes(ADD)}, whose order is unspecified.
+ *
+ * <p>Rule for every kernel of this package: one vector shape per element type, the preferred one
+ * ({@code FloatVector.SPECIES_PREFERRED}, {@code DoubleVector.SPECIES_PREFERRED}, ints and longs
+ * of the same shape). A second float species (e.g. half width, to widen into one double vector)
+ * pollutes the Vector API's shared type profiles and breaks the intrinsics of the GEMM kernels;
+ * widen the two halves of a full vector with {@code convertShape(F2D, DS, 0)} and {@code (.., 1)}
+ * instead (see {@link VMath}).
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class VectorKernels implements Kernels {
