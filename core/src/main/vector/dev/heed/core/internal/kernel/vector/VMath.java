@@ -48,7 +48,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -73,19 +72,33 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The arithmetic is repeated in several loops (exp inside sigmoid, tanh and the softmax, each
  * with and without clamps). A change to {@code DetMath} must be made to every copy here in the
  * same order; {@code DetMathTest} compares every kernel with the scalar twin bit for bit.
+ *
+ * <p><b>One shape per element type.</b> The whole vector backend uses only the preferred species:
+ * {@code FloatVector.SPECIES_PREFERRED} for floats, {@code DoubleVector.SPECIES_PREFERRED} for
+ * doubles, and ints and longs of that same shape — never a half-width float species. The Vector
+ * API's shared methods ({@code intoArray}, {@code fma}, {@code reinterpretAsInts}, ...) keep one
+ * type profile for all callers; a second float vector class in the process pollutes it, C2 can
+ * then no longer treat the vector class as constant in {@code SGemm.kernelPacked}, its store
+ * intrinsic fails, the accumulators are boxed and float32 matrix products run about ten times
+ * slower. So a float32 loop loads a full float vector, widens its two halves into two double
+ * vectors ({@code convertShape(F2D, DS, 0)} and {@code (F2D, DS, 1)}), evaluates the function on
+ * each (the body is written out twice: a helper would box the vectors), narrows them into the
+ * low and the high lanes ({@code convertShape(D2F, FS, 0)} and {@code (D2F, FS, -1)}, the other
+ * lanes zero) and stores their bitwise or. The high half is computed first on purpose: with the
+ * low half first, C2 on JDK 17 failed one intrinsic ({@code reinterpretAsLongs}: its target class
+ * was not a compile-time constant) in the second copy of the float32 exp loop, which then ran six
+ * times slower. Check a change to these loops with {@code TranscendentalSpeed}.
  */
 final class VMath {
 
     private VMath() {}
 
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
-    /** Floats that widen into one preferred double vector. */
-    private static final VectorSpecies<Float> FH =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
+    private static final int FL = FS.length();
     private static final int DL = DS.length();
-    private static final int HL = FH.length();
-    /** Ints of the same shape as {@link #FH}. */
-    private static final VectorSpecies<Integer> IH = VectorSpecies.of(int.class, FH.vectorShape());
+    /** Ints of the same shape as {@link #FS}. */
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
     /** Longs of the same shape as {@link #DS}. */
     private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, DS.vectorShape());
     /** Elements checked at once for the fast path (a multiple of every lane count). */
@@ -100,11 +113,11 @@ final class VMath {
     /** Bits of the float64 tanh saturation bound. */
     private static final long D_TANH_SAFE = Double.doubleToRawLongBits(TANH_SAT);
 
-    /** @return whether every |a[off + i]|, i < n (a multiple of HL), is at most the float with bits {@code limit} (false for NaN) */
+    /** @return whether every |a[off + i]|, i < n (a multiple of FL), is at most the float with bits {@code limit} (false for NaN) */
     private static boolean absAtMost(float[] a, int off, int n, int limit) {
-        IntVector acc = IntVector.zero(IH);
-        for (int i = 0; i < n; i += HL) {
-            acc = acc.or(FloatVector.fromArray(FH, a, off + i).reinterpretAsInts().and(0x7fffffff).add(0x7fffffff - limit));
+        IntVector acc = IntVector.zero(IS);
+        for (int i = 0; i < n; i += FL) {
+            acc = acc.or(FloatVector.fromArray(FS, a, off + i).reinterpretAsInts().and(0x7fffffff).add(0x7fffffff - limit));
         }
         return acc.reduceLanes(VectorOperators.OR) >= 0;
     }
@@ -118,11 +131,11 @@ final class VMath {
         return acc.reduceLanes(VectorOperators.OR) >= 0;
     }
 
-    /** @return whether every a[off + i], i < n (a multiple of HL), is a positive normal finite float */
+    /** @return whether every a[off + i], i < n (a multiple of FL), is a positive normal finite float */
     private static boolean positiveNormal(float[] a, int off, int n) {
-        IntVector acc = IntVector.zero(IH);
-        for (int i = 0; i < n; i += HL) {
-            IntVector u = FloatVector.fromArray(FH, a, off + i).reinterpretAsInts().sub(0x00800000);
+        IntVector acc = IntVector.zero(IS);
+        for (int i = 0; i < n; i += FL) {
+            IntVector u = FloatVector.fromArray(FS, a, off + i).reinterpretAsInts().sub(0x00800000);
             acc = acc.or(u).or(u.add(0x01000000));
         }
         return acc.reduceLanes(VectorOperators.OR) >= 0;
@@ -159,20 +172,37 @@ final class VMath {
         DoubleVector c7 = DoubleVector.broadcast(DS, C7);
         DoubleVector c8 = DoubleVector.broadcast(DS, C8);
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
-        int bound = FH.loopBound(n);
+        int bound = FS.loopBound(n);
         for (int c = 0; c < bound; c += CHUNK) {
             int end = Math.min(bound, c + CHUNK);
             if (absAtMost(in, inOff + c, end - c, F_EXP_SAFE)) {
-                for (int i = c; i < end; i += HL) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-                    DoubleVector xc = x;
-                    DoubleVector t = xc.fma(log2e, shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    DoubleVector y = p.fma(r.mul(r), r).add(one)
-                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+                for (int i = c; i < end; i += FL) {
+                    FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
+                    FloatVector yHi;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                        DoubleVector xc = x;
+                        DoubleVector t = xc.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector y = p.fma(r.mul(r), r).add(one)
+                                .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                        yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                    }
+                    FloatVector yLo;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                        DoubleVector xc = x;
+                        DoubleVector t = xc.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector y = p.fma(r.mul(r), r).add(one)
+                                .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+                    }
+                    yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
                 }
             } else {
                 expF32Full(in, inOff, out, outOff, c, end);
@@ -200,16 +230,33 @@ final class VMath {
         DoubleVector c7 = DoubleVector.broadcast(DS, C7);
         DoubleVector c8 = DoubleVector.broadcast(DS, C8);
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
-        for (int i = from; i < to; i += HL) {
-            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector xc = x.min(fMax).max(fMin);
-            DoubleVector t = xc.fma(log2e, shift);
-            LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-            DoubleVector r = t.sub(shift).fma(negLn2, xc);
-            DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-            DoubleVector y = p.fma(r.mul(r), r).add(one)
-                    .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-            ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+        for (int i = from; i < to; i += FL) {
+            FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
+            FloatVector yHi;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                DoubleVector xc = x.min(fMax).max(fMin);
+                DoubleVector t = xc.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector y = p.fma(r.mul(r), r).add(one)
+                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                DoubleVector xc = x.min(fMax).max(fMin);
+                DoubleVector t = xc.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector y = p.fma(r.mul(r), r).add(one)
+                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+            }
+            yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
         }
     }
 
@@ -232,23 +279,43 @@ final class VMath {
         DoubleVector lg5 = DoubleVector.broadcast(DS, LG5);
         DoubleVector lg6 = DoubleVector.broadcast(DS, LG6);
         DoubleVector lg7 = DoubleVector.broadcast(DS, LG7);
-        int bound = FH.loopBound(n);
+        int bound = FS.loopBound(n);
         for (int c = 0; c < bound; c += CHUNK) {
             int end = Math.min(bound, c + CHUNK);
             if (positiveNormal(in, inOff + c, end - c)) {
-                for (int i = c; i < end; i += HL) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-                    LongVector ix = x.reinterpretAsLongs().sub(SQRTH_BITS);
-                    DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles().sub(shift);
-                    DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
-                    DoubleVector s = f.div(f.add(two));
-                    DoubleVector z = s.mul(s);
-                    DoubleVector w = z.mul(z);
-                    DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
-                    DoubleVector hfsq = f.mul(0.5).mul(f);
-                    DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
-                    DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg());
-                    ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+                for (int i = c; i < end; i += FL) {
+                    FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
+                    FloatVector yHi;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                        LongVector ix = x.reinterpretAsLongs().sub(SQRTH_BITS);
+                        DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles().sub(shift);
+                        DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
+                        DoubleVector s = f.div(f.add(two));
+                        DoubleVector z = s.mul(s);
+                        DoubleVector w = z.mul(z);
+                        DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
+                        DoubleVector hfsq = f.mul(0.5).mul(f);
+                        DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+                        DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg());
+                        yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                    }
+                    FloatVector yLo;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                        LongVector ix = x.reinterpretAsLongs().sub(SQRTH_BITS);
+                        DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles().sub(shift);
+                        DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
+                        DoubleVector s = f.div(f.add(two));
+                        DoubleVector z = s.mul(s);
+                        DoubleVector w = z.mul(z);
+                        DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
+                        DoubleVector hfsq = f.mul(0.5).mul(f);
+                        DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+                        DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg());
+                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+                    }
+                    yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
                 }
             } else {
                 logF32Full(in, inOff, out, outOff, c, end);
@@ -274,24 +341,49 @@ final class VMath {
         DoubleVector lg5 = DoubleVector.broadcast(DS, LG5);
         DoubleVector lg6 = DoubleVector.broadcast(DS, LG6);
         DoubleVector lg7 = DoubleVector.broadcast(DS, LG7);
-        for (int i = from; i < to; i += HL) {
-            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-            VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
-            LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
-            DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
-                    .sub(shift).sub(zero.blend(52.0, sub));
-            DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
-            DoubleVector s = f.div(f.add(two));
-            DoubleVector z = s.mul(s);
-            DoubleVector w = z.mul(z);
-            DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
-            DoubleVector hfsq = f.mul(0.5).mul(f);
-            DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
-            DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
-                    .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
-                    .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
-                    .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
-            ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+        for (int i = from; i < to; i += FL) {
+            FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
+            FloatVector yHi;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
+                LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
+                DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
+                        .sub(shift).sub(zero.blend(52.0, sub));
+                DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
+                DoubleVector s = f.div(f.add(two));
+                DoubleVector z = s.mul(s);
+                DoubleVector w = z.mul(z);
+                DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
+                DoubleVector hfsq = f.mul(0.5).mul(f);
+                DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+                DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
+                        .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
+                        .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
+                        .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
+                yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                VectorMask<Double> sub = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
+                LongVector ix = x.blend(x.mul(0x1p52), sub).reinterpretAsLongs().sub(SQRTH_BITS);
+                DoubleVector ef = ix.lanewise(VectorOperators.ASHR, 52).add(SHIFT_D_BITS).reinterpretAsDoubles()
+                        .sub(shift).sub(zero.blend(52.0, sub));
+                DoubleVector f = ix.and(MANT).add(SQRTH_BITS).reinterpretAsDoubles().sub(one);
+                DoubleVector s = f.div(f.add(two));
+                DoubleVector z = s.mul(s);
+                DoubleVector w = z.mul(z);
+                DoubleVector rr = z.mul(w.fma(w.fma(w.fma(lg7, lg5), lg3), lg1)).add(w.mul(w.fma(w.fma(lg6, lg4), lg2)));
+                DoubleVector hfsq = f.mul(0.5).mul(f);
+                DoubleVector inner = s.fma(hfsq.add(rr), ef.mul(LN2_LO));
+                DoubleVector y = ef.fma(ln2Hi, hfsq.sub(inner).sub(f).neg())
+                        .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
+                        .blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0))
+                        .blend(Double.NaN, x.compare(VectorOperators.LT, 0.0).or(x.compare(VectorOperators.NE, x)));
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+            }
+            yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
         }
     }
 
@@ -315,23 +407,43 @@ final class VMath {
         DoubleVector c7 = DoubleVector.broadcast(DS, C7);
         DoubleVector c8 = DoubleVector.broadcast(DS, C8);
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
-        int bound = FH.loopBound(n);
+        int bound = FS.loopBound(n);
         for (int c = 0; c < bound; c += CHUNK) {
             int end = Math.min(bound, c + CHUNK);
             if (absAtMost(in, inOff + c, end - c, F_TANH_SAFE)) {
-                for (int i = c; i < end; i += HL) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-                    DoubleVector a2 = x.abs().mul(2.0);
-                    DoubleVector t = a2.fma(log2e, shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = t.sub(shift).fma(negLn2, a2);
-                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    DoubleVector qr = p.fma(r.mul(r), r);
-                    DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-                    DoubleVector q = s.fma(qr, s.sub(one));
-                    DoubleVector th = q.div(q.add(2.0));
-                    DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
-                    ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+                for (int i = c; i < end; i += FL) {
+                    FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
+                    FloatVector yHi;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                        DoubleVector a2 = x.abs().mul(2.0);
+                        DoubleVector t = a2.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, a2);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector qr = p.fma(r.mul(r), r);
+                        DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                        DoubleVector q = s.fma(qr, s.sub(one));
+                        DoubleVector th = q.div(q.add(2.0));
+                        DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
+                        yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                    }
+                    FloatVector yLo;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                        DoubleVector a2 = x.abs().mul(2.0);
+                        DoubleVector t = a2.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, a2);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector qr = p.fma(r.mul(r), r);
+                        DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                        DoubleVector q = s.fma(qr, s.sub(one));
+                        DoubleVector th = q.div(q.add(2.0));
+                        DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
+                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+                    }
+                    yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
                 }
             } else {
                 tanhF32Full(in, inOff, out, outOff, c, end);
@@ -358,19 +470,39 @@ final class VMath {
         DoubleVector c7 = DoubleVector.broadcast(DS, C7);
         DoubleVector c8 = DoubleVector.broadcast(DS, C8);
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
-        for (int i = from; i < to; i += HL) {
-            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector a2 = x.abs().min(tanhSatF).mul(2.0);
-            DoubleVector t = a2.fma(log2e, shift);
-            LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-            DoubleVector r = t.sub(shift).fma(negLn2, a2);
-            DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-            DoubleVector qr = p.fma(r.mul(r), r);
-            DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-            DoubleVector q = s.fma(qr, s.sub(one));
-            DoubleVector th = q.div(q.add(2.0));
-            DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
-            ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+        for (int i = from; i < to; i += FL) {
+            FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
+            FloatVector yHi;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                DoubleVector a2 = x.abs().min(tanhSatF).mul(2.0);
+                DoubleVector t = a2.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, a2);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector qr = p.fma(r.mul(r), r);
+                DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                DoubleVector q = s.fma(qr, s.sub(one));
+                DoubleVector th = q.div(q.add(2.0));
+                DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
+                yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                DoubleVector a2 = x.abs().min(tanhSatF).mul(2.0);
+                DoubleVector t = a2.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, a2);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector qr = p.fma(r.mul(r), r);
+                DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                DoubleVector q = s.fma(qr, s.sub(one));
+                DoubleVector th = q.div(q.add(2.0));
+                DoubleVector y = th.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+            }
+            yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
         }
     }
 
@@ -395,24 +527,45 @@ final class VMath {
         DoubleVector c7 = DoubleVector.broadcast(DS, C7);
         DoubleVector c8 = DoubleVector.broadcast(DS, C8);
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
-        int bound = FH.loopBound(n);
+        int bound = FS.loopBound(n);
         for (int c = 0; c < bound; c += CHUNK) {
             int end = Math.min(bound, c + CHUNK);
             if (absAtMost(in, inOff + c, end - c, F_EXP_SAFE)) {
-                for (int i = c; i < end; i += HL) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-                    DoubleVector xc = x.abs().neg();
-                    DoubleVector t = xc.fma(log2e, shift);
-                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                    DoubleVector e = p.fma(r.mul(r), r).add(one)
-                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                    // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
-                    LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
-                    DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
-                    DoubleVector y = num.div(e.add(one));
-                    ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+                for (int i = c; i < end; i += FL) {
+                    FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
+                    FloatVector yHi;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                        DoubleVector xc = x.abs().neg();
+                        DoubleVector t = xc.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector e = p.fma(r.mul(r), r).add(one)
+                                .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                        // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                        LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                        DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                        DoubleVector y = num.div(e.add(one));
+                        yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                    }
+                    FloatVector yLo;
+                    {
+                        DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                        DoubleVector xc = x.abs().neg();
+                        DoubleVector t = xc.fma(log2e, shift);
+                        LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                        DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                        DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                        DoubleVector e = p.fma(r.mul(r), r).add(one)
+                                .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                        // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                        LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                        DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                        DoubleVector y = num.div(e.add(one));
+                        yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+                    }
+                    yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
                 }
             } else {
                 sigmoidF32Full(in, inOff, out, outOff, c, end);
@@ -440,20 +593,41 @@ final class VMath {
         DoubleVector c7 = DoubleVector.broadcast(DS, C7);
         DoubleVector c8 = DoubleVector.broadcast(DS, C8);
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
-        for (int i = from; i < to; i += HL) {
-            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector xc = x.abs().neg().min(fMax).max(fMin);
-            DoubleVector t = xc.fma(log2e, shift);
-            LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-            DoubleVector r = t.sub(shift).fma(negLn2, xc);
-            DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-            DoubleVector e = p.fma(r.mul(r), r).add(one)
-                    .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-            // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
-            LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
-            DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
-            DoubleVector y = num.div(e.add(one));
-            ((FloatVector) y.convertShape(VectorOperators.D2F, FH, 0)).intoArray(out, outOff + i);
+        for (int i = from; i < to; i += FL) {
+            FloatVector xf = FloatVector.fromArray(FS, in, inOff + i);
+            FloatVector yHi;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                DoubleVector xc = x.abs().neg().min(fMax).max(fMin);
+                DoubleVector t = xc.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector e = p.fma(r.mul(r), r).add(one)
+                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                DoubleVector y = num.div(e.add(one));
+                yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                DoubleVector xc = x.abs().neg().min(fMax).max(fMin);
+                DoubleVector t = xc.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                DoubleVector e = p.fma(r.mul(r), r).add(one)
+                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                // x >= 0 ? 1 : e, chosen with the sign bit (-0 picks e = 1 too; a NaN gives NaN either way)
+                LongVector neg = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+                DoubleVector num = e.reinterpretAsLongs().and(neg).or(one.reinterpretAsLongs().and(neg.not())).reinterpretAsDoubles();
+                DoubleVector y = num.div(e.add(one));
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+            }
+            yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOff + i);
         }
     }
 
@@ -872,7 +1046,7 @@ final class VMath {
 
     /**
      * The exponentials of one softmax row: {@code out[j] = DetMath.exp(fma(in[j], scale, negMax))}
-     * for the first {@code FH.loopBound(n)} entries, like the scalar tail the caller runs after.
+     * for the first {@code FS.loopBound(n)} entries, like the scalar tail the caller runs after.
      *
      * @param inRange the caller's promise that every {@code fma(in[j], scale, negMax)} lies in
      *     [-88, 88] (so the clamps can be left out); false is always allowed
@@ -894,43 +1068,75 @@ final class VMath {
         DoubleVector c7 = DoubleVector.broadcast(DS, C7);
         DoubleVector c8 = DoubleVector.broadcast(DS, C8);
         DoubleVector c9 = DoubleVector.broadcast(DS, C9);
-        FloatVector vs = FloatVector.broadcast(FH, scale);
-        FloatVector vm = FloatVector.broadcast(FH, negMax);
-        FloatVector sum = FloatVector.zero(FH);
-        int bound = FH.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(FS, scale);
+        FloatVector vm = FloatVector.broadcast(FS, negMax);
+        FloatVector sum = FloatVector.zero(FS);
+        int bound = FS.loopBound(n);
         if (inRange) {
-            for (int i = 0; i < bound; i += HL) {
-                DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).fma(vs, vm)
-                        .convertShape(VectorOperators.F2D, DS, 0);
-                DoubleVector xc = x;
-                DoubleVector t = xc.fma(log2e, shift);
-                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                DoubleVector y = p.fma(r.mul(r), r).add(one)
-                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                FloatVector e = (FloatVector) y.convertShape(VectorOperators.D2F, FH, 0);
+            for (int i = 0; i < bound; i += FL) {
+                FloatVector xf = FloatVector.fromArray(FS, in, inOff + i).fma(vs, vm);
+                FloatVector yHi;
+                {
+                    DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                    DoubleVector xc = x;
+                    DoubleVector t = xc.fma(log2e, shift);
+                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                    DoubleVector y = p.fma(r.mul(r), r).add(one)
+                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                    yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                }
+                FloatVector yLo;
+                {
+                    DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                    DoubleVector xc = x;
+                    DoubleVector t = xc.fma(log2e, shift);
+                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                    DoubleVector y = p.fma(r.mul(r), r).add(one)
+                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                    yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+                }
+                FloatVector e = yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats();
                 e.intoArray(out, outOff + i);
                 sum = sum.add(e);
             }
         } else {
-            for (int i = 0; i < bound; i += HL) {
-                DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, in, inOff + i).fma(vs, vm)
-                        .convertShape(VectorOperators.F2D, DS, 0);
-                DoubleVector xc = x.min(fMax).max(fMin);
-                DoubleVector t = xc.fma(log2e, shift);
-                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
-                DoubleVector r = t.sub(shift).fma(negLn2, xc);
-                DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
-                DoubleVector y = p.fma(r.mul(r), r).add(one)
-                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                FloatVector e = (FloatVector) y.convertShape(VectorOperators.D2F, FH, 0);
+            for (int i = 0; i < bound; i += FL) {
+                FloatVector xf = FloatVector.fromArray(FS, in, inOff + i).fma(vs, vm);
+                FloatVector yHi;
+                {
+                    DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                    DoubleVector xc = x.min(fMax).max(fMin);
+                    DoubleVector t = xc.fma(log2e, shift);
+                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                    DoubleVector y = p.fma(r.mul(r), r).add(one)
+                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                    yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+                }
+                FloatVector yLo;
+                {
+                    DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                    DoubleVector xc = x.min(fMax).max(fMin);
+                    DoubleVector t = xc.fma(log2e, shift);
+                    LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                    DoubleVector r = t.sub(shift).fma(negLn2, xc);
+                    DoubleVector p = r.fma(c9, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2);
+                    DoubleVector y = p.fma(r.mul(r), r).add(one)
+                            .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                    yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+                }
+                FloatVector e = yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats();
                 e.intoArray(out, outOff + i);
                 sum = sum.add(e);
             }
         }
         float s = 0f;
-        for (int l = 0; l < HL; l++) {
+        for (int l = 0; l < FL; l++) {
             s += sum.lane(l);
         }
         return s;

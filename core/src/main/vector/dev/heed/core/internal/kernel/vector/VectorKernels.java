@@ -8,7 +8,6 @@ import dev.heed.core.internal.kernel.PlainKernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.apiguardian.api.API;
 
@@ -26,15 +25,19 @@ import org.apiguardian.api.API;
  * {@link VMath}, the lane-wise twin of {@link DetMath}, never the Vector API's transcendental
  * operators (whose interpreted fallback and compiled intrinsic differ in the last bits). Lane
  * sums are added in lane order, never with {@code reduceLanes(ADD)}, whose order is unspecified.
+ *
+ * <p>Rule for every kernel of this package: one vector shape per element type, the preferred one
+ * ({@code FloatVector.SPECIES_PREFERRED}, {@code DoubleVector.SPECIES_PREFERRED}, ints and longs
+ * of the same shape). A second float species (e.g. half width, to widen into one double vector)
+ * pollutes the Vector API's shared type profiles and breaks the intrinsics of the GEMM kernels;
+ * widen the two halves of a full vector with {@code convertShape(F2D, DS, 0)} and {@code (.., 1)}
+ * instead (see {@link VMath}).
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
-    /** Floats that widen into one preferred double vector. */
-    private static final VectorSpecies<Float> FH =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
     private static final int FL = FS.length();
     private static final int DL = DS.length();
 
@@ -451,13 +454,14 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public double sum(float[] x, int xOff, int n) {
-        int hl = FH.length();
         DoubleVector s0 = DoubleVector.zero(DS);
         DoubleVector s1 = DoubleVector.zero(DS);
         int i = 0;
-        for (int bound = n - 2 * hl; i <= bound; i += 2 * hl) {
-            s0 = s0.add(FloatVector.fromArray(FH, x, xOff + i).convertShape(VectorOperators.F2D, DS, 0));
-            s1 = s1.add(FloatVector.fromArray(FH, x, xOff + i + hl).convertShape(VectorOperators.F2D, DS, 0));
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            // s0 takes the first half of the float lanes, s1 the second half
+            FloatVector v = FloatVector.fromArray(FS, x, xOff + i);
+            s0 = s0.add(v.convertShape(VectorOperators.F2D, DS, 0));
+            s1 = s1.add(v.convertShape(VectorOperators.F2D, DS, 1));
         }
         double s = lanesInOrder(s0.add(s1));
         for (; i < n; i++) {
@@ -593,7 +597,7 @@ public final class VectorKernels implements Kernels {
             // fma(x, scale, -ms) is monotone in x, so the row's extremes bound every argument of exp.
             boolean inRange = Math.fma(mn, scale, -ms) >= -88f && Math.fma(m, scale, -ms) <= 88f;
             float s = VMath.softmaxExp(x, xb, out, ob, lim, scale, -ms, inRange);
-            j = FH.loopBound(lim);
+            j = bound;
             for (; j < lim; j++) {
                 float e = DetMath.exp(Math.fma(x[xb + j], scale, -ms));
                 out[ob + j] = e;
