@@ -374,7 +374,8 @@ public final class PlainKernels implements Kernels {
         return m;
     }
 
-    static double apply(BinaryOp op, double x, double y) {
+    /** The scalar definition of a binary op (also the vector backend's loop tails). */
+    public static double apply(BinaryOp op, double x, double y) {
         switch (op) {
             case ADD: return x + y;
             case SUB: return x - y;
@@ -386,7 +387,8 @@ public final class PlainKernels implements Kernels {
         }
     }
 
-    static double apply(UnaryOp op, double x) {
+    /** The scalar definition of a unary op in float64 (also the vector backend's loop tails). */
+    public static double apply(UnaryOp op, double x) {
         switch (op) {
             case NEG: return -x;
             case EXP: return DetMath.exp(x);
@@ -401,7 +403,7 @@ public final class PlainKernels implements Kernels {
     }
 
     /** float32 version: the transcendentals round once from {@link DetMath}'s float64 evaluation. */
-    static float apply(UnaryOp op, float x) {
+    public static float apply(UnaryOp op, float x) {
         switch (op) {
             case EXP: return DetMath.exp(x);
             case LOG: return DetMath.log(x);

@@ -288,7 +288,7 @@ public final class VectorKernels implements Kernels {
                 throw new IllegalArgumentException("binary: unknown op " + op);
         }
         for (; i < n; i++) {
-            out[outOff + i] = (float) Scalar.apply(op, x[xOff + i], y[yOff + i]);
+            out[outOff + i] = (float) PlainKernels.apply(op, x[xOff + i], y[yOff + i]);
         }
     }
 
@@ -331,7 +331,7 @@ public final class VectorKernels implements Kernels {
                 throw new IllegalArgumentException("binary: unknown op " + op);
         }
         for (; i < n; i++) {
-            out[outOff + i] = Scalar.apply(op, x[xOff + i], y[yOff + i]);
+            out[outOff + i] = PlainKernels.apply(op, x[xOff + i], y[yOff + i]);
         }
     }
 
@@ -376,7 +376,7 @@ public final class VectorKernels implements Kernels {
                 throw new IllegalArgumentException("unary: unknown op " + op);
         }
         for (; i < n; i++) {
-            out[outOff + i] = Scalar.apply(op, x[xOff + i]);
+            out[outOff + i] = PlainKernels.apply(op, x[xOff + i]);
         }
     }
 
@@ -424,7 +424,7 @@ public final class VectorKernels implements Kernels {
                 throw new IllegalArgumentException("unary: unknown op " + op);
         }
         for (; i < n; i++) {
-            out[outOff + i] = Scalar.apply(op, x[xOff + i]);
+            out[outOff + i] = PlainKernels.apply(op, x[xOff + i]);
         }
     }
 
