@@ -2,6 +2,7 @@ package dev.heed.cli.attn;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heed.attention.model.LanguageModel;
+import dev.heed.attention.model.SequenceMixer;
 import dev.heed.attention.model.TransformerConfig;
 import dev.heed.attention.spi.SimilarityProvider;
 import dev.heed.cli.support.CsvTable;
@@ -109,6 +110,11 @@ public final class LmCommand implements Callable<Integer> {
     @Option(names = "--positional", defaultValue = "learned", paramLabel = "NAME", description = "Positional scheme (default: ${DEFAULT-VALUE}).")
     String positional;
 
+    @Option(names = "--mixer", defaultValue = "attention", paramLabel = "NAME",
+            description = "Sequence mixer of each block: attention, lstm or gru (default: ${DEFAULT-VALUE}); "
+                    + "a recurrent mixer needs a positional scheme that acts on the embeddings (none, sinusoidal, learned).")
+    String mixer;
+
     @Option(names = "--sample-chars", defaultValue = "500", paramLabel = "N", description = "Characters to generate at the end (default: ${DEFAULT-VALUE}).")
     int sampleChars;
 
@@ -134,6 +140,17 @@ public final class LmCommand implements Callable<Integer> {
         }
         AttnTrainCommand.checkName("similarity", similarity, PluginRegistry.load(SimilarityProvider.class, getClass().getClassLoader()));
         AttnTrainCommand.checkName("positional", positional, PluginRegistry.load(PositionalProvider.class, getClass().getClassLoader()));
+        SequenceMixer mixerKind;
+        try {
+            mixerKind = SequenceMixer.fromName(mixer);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--mixer: " + e.getMessage(), "use one of " + String.join(", ", SequenceMixer.specNames()));
+        }
+        if (mixerKind.isRecurrent() && !List.of("none", "sinusoidal", "learned").contains(positional)) {
+            throw new UserInputException("--mixer " + mixer + " with --positional " + positional
+                    + ": that scheme works inside attention, which a recurrent block does not have",
+                    "use --positional learned (or none, sinusoidal) with a recurrent mixer");
+        }
         String text = read(data);
         int[] cps = text.codePoints().toArray();
         TreeSet<Integer> set = new TreeSet<>();
@@ -159,7 +176,7 @@ public final class LmCommand implements Callable<Integer> {
         }
         TransformerConfig cfg = TransformerConfig.builder().vocabSize(vocab.length).dModel(dim).heads(heads).layers(layers)
                 .contextLength(context).dropout(0).bias(false).tieWeights(true).similarity(similarity).positional(positional)
-                .build();
+                .mixer(mixerKind).build();
         RunDirectory dir = RunDirectory.create(out, "attn-lm");
         ObjectNode c = RunDirectory.newObject();
         c.put("command", "heed attn lm");
@@ -184,6 +201,7 @@ public final class LmCommand implements Callable<Integer> {
         c.put("tie_weights", true);
         c.put("similarity", similarity);
         c.put("positional", positional);
+        c.put("mixer", mixerKind.specName());
         c.put("eval_interval", evalInterval);
         c.put("eval_batches", evalBatches);
         dir.writeJson("config.json", Provenance.capture(c, seed, null).toJson());
@@ -287,8 +305,8 @@ public final class LmCommand implements Callable<Integer> {
         double proj = 0.02 / Math.sqrt(2.0 * layers);
         for (java.util.Map.Entry<String, Tensor> e : lm.namedParameters().entrySet()) {
             Tensor t = e.getValue();
-            if (t.dim() < 2) {
-                continue;
+            if (t.dim() < 2 || e.getKey().contains(".rnn.")) {
+                continue; // recurrent mixers keep PyTorch's LSTM/GRU initialisation, as LanguageModel does
             }
             boolean residual = e.getKey().endsWith("wo.weight")
                     || (e.getKey().contains("mlp") && t.size(0) == d && t.size(1) > d);

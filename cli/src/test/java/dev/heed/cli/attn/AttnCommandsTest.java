@@ -115,6 +115,35 @@ class AttnCommandsTest {
     }
 
     @Test
+    void lmSwapsTheSequenceMixerAndRejectsBadChoices() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            text.append("the quick brown fox jumps over the lazy dog. ");
+        }
+        Path data = tmp.resolve("mix.txt");
+        Files.writeString(data, text);
+        Path out = tmp.resolve("lstm");
+        Cli.Result r = Cli.run("attn", "lm", "--data", data.toString(), "--mixer", "lstm", "--steps", "3", "--layers", "1",
+                "--heads", "2", "--dim", "8", "--context", "8", "--batch", "2", "--warmup", "1", "--eval-interval", "3",
+                "--eval-batches", "1", "--sample-chars", "5", "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        JsonNode cfg = new ObjectMapper().readTree(Files.readString(out.resolve("config.json")));
+        assertEquals("lstm", cfg.findValue("mixer").asText(), cfg.toString());
+        // one LSTM mixer with hidden size d = 8 has 4 gates: W_ih [32, 8], W_hh [32, 8] and two biases [32]
+        dev.heed.core.io.TensorBlob wih = dev.heed.core.io.SafeTensors.read(out.resolve("model.safetensors"))
+                .tensors().get("stack.blocks.0.rnn.weight_ih_l0");
+        assertTrue(wih != null, "no LSTM weights in the checkpoint");
+        assertEquals(java.util.List.of(32L, 8L), java.util.Arrays.stream(wih.shape()).boxed().toList());
+        Cli.Result bad = Cli.run("attn", "lm", "--data", data.toString(), "--mixer", "lstn", "--out", tmp.resolve("b").toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("lstn") && bad.err().contains("lstm"), bad.err());
+        Cli.Result combo = Cli.run("attn", "lm", "--data", data.toString(), "--mixer", "gru", "--positional", "rope",
+                "--out", tmp.resolve("c").toString());
+        assertEquals(1, combo.code());
+        assertTrue(combo.err().contains("--positional rope") && combo.err().contains("learned"), combo.err());
+    }
+
+    @Test
     void lmRejectsMissingAndTinyFiles() throws Exception {
         Cli.Result missing = Cli.run("attn", "lm", "--data", tmp.resolve("nope.txt").toString(), "--out", tmp.resolve("o").toString());
         assertEquals(1, missing.code());
