@@ -23,7 +23,9 @@ import org.apiguardian.api.API;
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/heed-benchmarks.jar \
  *     dev.heed.bench.RlAlgoTargets [out.md] [algos=ppo-clip,trpo] [envs=CartPole-v1,Pendulum-v1]
- *     [seeds=3] [steps=100000] [key=value ...]</pre>
+ *     [seeds=3] [seed0=0] [steps=100000] [key=value ...]</pre>
+ *
+ * Seeds run from {@code seed0} to {@code seed0 + seeds − 1}.
  *
  * Extra {@code key=value} pairs override the preset (e.g. {@code stopReward=475 evalFreq=10000}).
  */
@@ -68,7 +70,7 @@ public final class RlAlgoTargets {
     /**
      * Runs the benchmark.
      *
-     * @param args {@code [out.md] [algos=a,b] [envs=e1,e2] [seeds=3] [steps=100000] [key=value ...]}
+     * @param args {@code [out.md] [algos=a,b] [envs=e1,e2] [seeds=3] [seed0=0] [steps=100000] [key=value ...]}
      * @throws IOException if the report cannot be written
      */
     public static void main(String[] args) throws IOException {
@@ -76,6 +78,7 @@ public final class RlAlgoTargets {
         List<String> algos = List.of("ppo-clip", "trpo");
         List<String> envs = List.of("CartPole-v1", "Pendulum-v1");
         int seeds = 3;
+        long seed0 = 0;
         long steps = 100_000;
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
@@ -87,6 +90,7 @@ public final class RlAlgoTargets {
                 case "algos": algos = List.of(kv[1].split(",")); break;
                 case "envs": envs = List.of(kv[1].split(",")); break;
                 case "seeds": seeds = Integer.parseInt(kv[1]); break;
+                case "seed0": seed0 = Long.parseLong(kv[1]); break;
                 case "steps": steps = Long.parseLong(kv[1]); break;
                 default: overrides.put(kv[0], kv[1]); break;
             }
@@ -104,7 +108,7 @@ public final class RlAlgoTargets {
                 long total = 0;
                 double evalSum = 0;
                 for (int s = 0; s < seeds; s++) {
-                    Run r = train(optimizers, algo, env, s, steps, overrides);
+                    Run r = train(optimizers, algo, env, seed0 + s, steps, overrides);
                     String row = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.0f | %.2f | %.0f | %.1f ± %.1f |",
                             r.algo(), r.env(), r.seed(), r.steps(), r.seconds(), r.steps() / r.seconds(), r.cpuSeconds(),
                             r.steps() / r.cpuSeconds(), r.eval().mean(), r.eval().std());
