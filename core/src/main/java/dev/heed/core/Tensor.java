@@ -2748,7 +2748,8 @@ public final class Tensor {
 
     /**
      * @param axis dimension to reduce (removed)
-     * @return the maximum over {@code axis}; the gradient flows to the first maximal element
+     * @return the maximum over {@code axis}; on ties the gradient is split evenly among the maximal
+     *     elements (as PyTorch's {@code amax})
      */
     public Tensor max(int axis) {
         return max(new int[] {axis}, false);
@@ -2873,16 +2874,56 @@ public final class Tensor {
         return idx;
     }
 
-    /** Keep-dims max/min values along a normalised axis. */
+    /**
+     * Keep-dims max/min values along a normalised axis. The gradient is split evenly among the
+     * elements equal to the extreme (as PyTorch's {@code amax}/{@code amin} and full {@code max()});
+     * a NaN extreme sends it to the first NaN.
+     */
     private Tensor extremeAlong(String op, int a, boolean min) {
         Tensor idx = extremeIndex(op, a, min);
         Tensor out = gatherForward(this, a, idx);
         if (tracks(this)) {
-            int[] in = shape;
-            DType dt = dtype;
-            record(out, op, g -> new Tensor[] {Tensor.zeros(dt, in).scatterAdd(a, idx, g)}, this);
+            Tensor weights = tieWeights(this.dense(), out, idx, a);
+            record(out, op, g -> new Tensor[] {g.mul(weights)}, this);
         }
         return out;
+    }
+
+    /** 1/(number of ties) where an element equals its slice's extreme, else 0 (one-hot at idx for NaN). */
+    private static Tensor tieWeights(Tensor x, Tensor out, Tensor idx, int a) {
+        int[] shape = x.shape;
+        int n = shape.length == 0 ? 1 : shape[a];
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int outer = x.numel / Math.max(1, n * inner);
+        double[] w = new double[x.numel];
+        Tensor best = out.dense();
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int slice = o * inner + in;
+                double bv = best.getRaw(best.offset + slice);
+                int base = o * n * inner + in;
+                int ties = 0;
+                for (int j = 0; j < n; j++) {
+                    if (x.getRaw(x.offset + base + j * inner) == bv) {
+                        ties++;
+                    }
+                }
+                if (ties == 0) {
+                    w[base + (int) idx.l[slice] * inner] = 1;
+                    continue;
+                }
+                for (int j = 0; j < n; j++) {
+                    if (x.getRaw(x.offset + base + j * inner) == bv) {
+                        w[base + j * inner] = 1.0 / ties;
+                    }
+                }
+            }
+        }
+        Tensor t = Tensor.of(w, shape);
+        return x.dtype == DType.FLOAT64 ? t : t.to(x.dtype);
     }
 
     /** @return the unbiased variance (correction 1, as {@code torch.var}) of all elements */
