@@ -4,12 +4,14 @@ import dev.heed.attention.AttentionMask;
 import dev.heed.attention.AttentionOutput;
 import dev.heed.attention.MultiHeadAttention;
 import dev.heed.attention.model.LanguageModel;
+import dev.heed.attention.model.SequenceMixer;
 import dev.heed.attention.model.TransformerBlock;
 import dev.heed.attention.model.TransformerConfig;
 import dev.heed.attention.model.TransformerEncoder;
 import dev.heed.attention.tasks.SyntheticTask;
 import dev.heed.attention.tasks.TaskBatch;
 import dev.heed.attention.tasks.TaskTraining;
+import dev.heed.cli.support.UserInputException;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
@@ -155,5 +157,29 @@ public final class AttnRuns {
         } finally {
             model.train(was);
         }
+    }
+
+    /**
+     * Parses {@code --mixer} and checks it against {@code --positional}.
+     *
+     * @param mixer the option's value
+     * @param positional the positional scheme's name
+     * @return the mixer
+     * @throws UserInputException for an unknown name, or a recurrent mixer with a scheme that works
+     *     inside attention
+     */
+    static SequenceMixer mixer(String mixer, String positional) {
+        SequenceMixer kind;
+        try {
+            kind = SequenceMixer.fromName(mixer);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--mixer: " + e.getMessage(), "use one of " + String.join(", ", SequenceMixer.specNames()));
+        }
+        if (kind.isRecurrent() && !List.of("none", "sinusoidal", "learned").contains(positional)) {
+            throw new UserInputException("--mixer " + mixer + " with --positional " + positional
+                    + ": that scheme works inside attention, which a recurrent block does not have",
+                    "use --positional learned (or none, sinusoidal) with a recurrent mixer");
+        }
+        return kind;
     }
 }

@@ -2,6 +2,7 @@ package dev.heed.cli.attn;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heed.attention.model.SequenceMixer;
 import dev.heed.attention.model.TransformerConfig;
 import dev.heed.attention.spi.SimilarityProvider;
 import dev.heed.attention.tasks.SyntheticTask;
@@ -59,6 +60,10 @@ public final class AttnTrainCommand implements Callable<Integer> {
     @Option(names = "--positional", defaultValue = "learned", paramLabel = "NAME", description = "Positional scheme (default: ${DEFAULT-VALUE}).")
     String positional;
 
+    @Option(names = "--mixer", defaultValue = "attention", paramLabel = "NAME",
+            description = "Sequence mixer of each block: attention, lstm or gru (default: ${DEFAULT-VALUE}).")
+    String mixer;
+
     @Option(names = "--heads", defaultValue = "2", paramLabel = "H", description = "Attention heads (default: ${DEFAULT-VALUE}).")
     int heads;
 
@@ -105,6 +110,7 @@ public final class AttnTrainCommand implements Callable<Integer> {
         }
         checkName("similarity", similarity, PluginRegistry.load(SimilarityProvider.class, getClass().getClassLoader()));
         checkName("positional", positional, PluginRegistry.load(PositionalProvider.class, getClass().getClassLoader()));
+        SequenceMixer mixerKind = AttnRuns.mixer(mixer, positional);
         if (heads < 1 || layers < 1 || dim < 1 || trainLen < 1 || steps < 1 || batch < 1 || evalExamples < 1 || !(lr > 0)) {
             throw new UserInputException("--heads, --layers, --dim, --train-len, --steps, --batch, --eval-examples must be "
                     + "at least 1 and --lr positive", "e.g. --heads 2 --layers 2 --dim 64 --train-len 8 --steps 500");
@@ -135,7 +141,7 @@ public final class AttnTrainCommand implements Callable<Integer> {
         TransformerConfig model;
         try {
             model = TransformerConfig.builder().dModel(dim).heads(heads).layers(layers).similarity(similarity)
-                    .positional(positional).contextLength(context).build();
+                    .positional(positional).contextLength(context).mixer(mixerKind).build();
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), "check --dim, --heads and --layers", e);
         }
@@ -145,6 +151,7 @@ public final class AttnTrainCommand implements Callable<Integer> {
         cfg.put("task", task);
         cfg.put("similarity", similarity);
         cfg.put("positional", positional);
+        cfg.put("mixer", mixerKind.specName());
         cfg.put("heads", heads);
         cfg.put("layers", layers);
         cfg.put("dim", dim);
@@ -170,6 +177,7 @@ public final class AttnTrainCommand implements Callable<Integer> {
         summary.put("task", task);
         summary.put("similarity", similarity);
         summary.put("positional", positional);
+        summary.put("mixer", mixerKind.specName());
         summary.put("train_len", trainLen);
         ArrayNode results = summary.putArray("accuracy");
         List<Integer> sorted = new ArrayList<>(lens);
@@ -217,13 +225,16 @@ public final class AttnTrainCommand implements Callable<Integer> {
         ac.getStyler().setYAxisMin(0.0);
         ac.getStyler().setYAxisMax(1.0);
         Plots.writePngAndSvg(ac, dir.path(), "accuracy");
-        long[] ex = train.example(Rng.seeded(seed).child(7));
-        long[] input = Arrays.copyOf(ex, train.sequenceLength());
-        HeatMaps.writePng(dir.resolve("attention.png"), task + ", " + similarity + " / " + positional + ": "
-                + String.join(" ", labels(input, train)), AttnRuns.attentionWeights(tr.model(), input), labels(input, train));
+        if (!mixerKind.isRecurrent()) { // a recurrent block has no attention weights to draw
+            long[] ex = train.example(Rng.seeded(seed).child(7));
+            long[] input = Arrays.copyOf(ex, train.sequenceLength());
+            HeatMaps.writePng(dir.resolve("attention.png"), task + ", " + similarity + " / " + positional + ": "
+                    + String.join(" ", labels(input, train)), AttnRuns.attentionWeights(tr.model(), input), labels(input, train));
+        }
         o.println(String.format(Locale.ROOT, "final training loss %.4f, %.1f ms/step, %d parameters",
                 summary.get("final_loss").asDouble(), tr.msPerStep(), tr.model().parameterCount()));
-        o.println("wrote " + dir.path() + " (summary.json, accuracy.csv/.png, loss.csv/.png, attention.png, config.json)");
+        o.println("wrote " + dir.path() + " (summary.json, accuracy.csv/.png, loss.csv/.png, "
+                + (mixerKind.isRecurrent() ? "" : "attention.png, ") + "config.json)");
         o.flush();
         return 0;
     }

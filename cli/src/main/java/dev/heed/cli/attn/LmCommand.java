@@ -140,17 +140,7 @@ public final class LmCommand implements Callable<Integer> {
         }
         AttnTrainCommand.checkName("similarity", similarity, PluginRegistry.load(SimilarityProvider.class, getClass().getClassLoader()));
         AttnTrainCommand.checkName("positional", positional, PluginRegistry.load(PositionalProvider.class, getClass().getClassLoader()));
-        SequenceMixer mixerKind;
-        try {
-            mixerKind = SequenceMixer.fromName(mixer);
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException("--mixer: " + e.getMessage(), "use one of " + String.join(", ", SequenceMixer.specNames()));
-        }
-        if (mixerKind.isRecurrent() && !List.of("none", "sinusoidal", "learned").contains(positional)) {
-            throw new UserInputException("--mixer " + mixer + " with --positional " + positional
-                    + ": that scheme works inside attention, which a recurrent block does not have",
-                    "use --positional learned (or none, sinusoidal) with a recurrent mixer");
-        }
+        SequenceMixer mixerKind = AttnRuns.mixer(mixer, positional);
         String text = read(data);
         int[] cps = text.codePoints().toArray();
         TreeSet<Integer> set = new TreeSet<>();

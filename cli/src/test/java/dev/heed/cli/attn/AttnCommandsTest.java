@@ -87,6 +87,33 @@ class AttnCommandsTest {
     }
 
     @Test
+    void trainSwapsTheMixerWithoutOtherChanges() throws Exception {
+        String[] common = {"--task", "copy", "--similarity", "scaled-dot", "--positional", "learned", "--heads", "2",
+            "--layers", "1", "--dim", "8", "--train-len", "3", "--steps", "2", "--batch", "4", "--eval-examples", "4"};
+        JsonNode[] s = new JsonNode[2];
+        String[] mixers = {"attention", "gru"};
+        for (int m = 0; m < 2; m++) {
+            Path out = tmp.resolve("mix-" + mixers[m]);
+            String[] args = new String[common.length + 6];
+            args[0] = "attn";
+            args[1] = "train";
+            System.arraycopy(common, 0, args, 2, common.length);
+            args[common.length + 2] = "--mixer";
+            args[common.length + 3] = mixers[m];
+            args[common.length + 4] = "--out";
+            args[common.length + 5] = out.toString();
+            Cli.Result r = Cli.run(args);
+            assertEquals(0, r.code(), r.all());
+            s[m] = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+            assertEquals(mixers[m], s[m].get("mixer").asText());
+            assertEquals(m == 0, Files.isRegularFile(out.resolve("attention.png")), "heat map only for attention");
+        }
+        // a GRU mixer (3 gates: 2 * (3d*d + 3d)) replaces attention's four projections (4 * (d*d + d)): 2d^2 + 2d more
+        int d = 8;
+        assertEquals(2 * d * d + 2 * d, s[1].get("parameters").asInt() - s[0].get("parameters").asInt());
+    }
+
+    @Test
     void lmTrainsOnAFileAndReportsLosses() throws Exception {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 60; i++) {
