@@ -57,20 +57,11 @@ public final class GeluF32 {
     private GeluF32() {}
 
     /**
-     * {@code e^a} for {@code a ≤ 1} ({@code a < EXP_MIN} gives 0; NaN stays NaN).
-     *
-     * @param a the argument, at most 1
-     * @return {@code e^a}
-     */
-    public static float exp(float a) {
-        return expOfSum(a, 0f, 0f);
-    }
-
-    /**
      * {@code e^(a + b + c)} with the sum never rounded as a whole: {@code a} may be large (it is
      * reduced by {@code k ln 2} exactly), {@code b} is of order 1 and {@code c} a small correction.
      * Rounding {@code a + b} first would cost up to {@code ulp(a)/2} of relative error, 4e-6 at
-     * {@code a ≈ −80}. Flushes to 0 when {@code a + b < EXP_MIN}; requires {@code a + b ≤ 1}.
+     * {@code a ≈ −80}. Flushes to 0 when {@code a + b < EXP_MIN} (NaN stays NaN); requires {@code a + b ≤ 1}. For a
+     * plain {@code e^x} use {@link DetMath#exp(float)}; this split form exists for GELU's {@code −x²/2}.
      */
     public static float expOfSum(float a, float b, float c) {
         float s = a + b;
