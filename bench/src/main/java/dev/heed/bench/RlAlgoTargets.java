@@ -18,7 +18,8 @@ import org.apiguardian.api.API;
  * Benchmark command for the policy optimizers' targets (issues 9 and 10): trains each algorithm with
  * its zoo preset on each env for {@code seeds} seeds × {@code steps} env steps through the regular
  * {@link Trainer} (collection, truncation bootstrap, updates), then evaluates 20 deterministic
- * episodes, and writes a Markdown table of evaluation return, training wall-clock and env steps/s
+ * episodes (the periodic evaluation's stream) and 100 held-out deterministic episodes (start states
+ * no periodic evaluation saw: the fair check of a run stopped early by {@code stopReward}), and writes a Markdown table of evaluation return, training wall-clock and env steps/s
  * (collection and updates included, evaluation excluded).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/heed-benchmarks.jar \
@@ -46,8 +47,13 @@ public final class RlAlgoTargets {
      * @param seconds training wall-clock
      * @param cpuSeconds process CPU time during training (all threads, JIT compilation included)
      * @param eval final deterministic evaluation
+     * @param heldOut deterministic evaluation on 100 held-out episodes
      */
-    record Run(String algo, String env, long seed, long steps, double seconds, double cpuSeconds, EvalResult eval) {}
+    record Run(String algo, String env, long seed, long steps, double seconds, double cpuSeconds, EvalResult eval,
+               EvalResult heldOut) {}
+
+    /** Seed of the held-out evaluation stream; distinct from every training seed used here. */
+    private static final long HELD_OUT_SEED = 0x5EED_0F_4E1DL;
 
     private static double processCpuSeconds() {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
@@ -63,7 +69,8 @@ public final class RlAlgoTargets {
             TrainSummary s = t.run();
             double cpu = processCpuSeconds() - cpu0;
             EvalResult e = t.evaluate(20, true);
-            return new Run(algo, env, seed, s.timesteps(), s.wallSeconds(), cpu, e);
+            EvalResult h = t.evaluateHeldOut(100, true, HELD_OUT_SEED + seed);
+            return new Run(algo, env, seed, s.timesteps(), s.wallSeconds(), cpu, e, h);
         }
     }
 
@@ -98,8 +105,8 @@ public final class RlAlgoTargets {
         PolicyOptimizers optimizers = PolicyOptimizers.load();
         StringBuilder md = new StringBuilder();
         md.append("| algorithm | env | seed | steps | wall s | env steps/s | CPU s | env steps per CPU s |"
-                + " eval return (20 det. episodes) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+                + " eval return (20 det. episodes) | held-out return (100 det. episodes) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> summary = new ArrayList<>();
         for (String env : envs) {
             for (String algo : algos) {
@@ -107,11 +114,13 @@ public final class RlAlgoTargets {
                 double cpus = 0;
                 long total = 0;
                 double evalSum = 0;
+                double heldSum = 0;
                 for (int s = 0; s < seeds; s++) {
                     Run r = train(optimizers, algo, env, seed0 + s, steps, overrides);
-                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.0f | %.2f | %.0f | %.1f ± %.1f |",
+                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.0f | %.2f | %.0f | %.1f ± %.1f | %.1f ± %.1f |",
                             r.algo(), r.env(), r.seed(), r.steps(), r.seconds(), r.steps() / r.seconds(), r.cpuSeconds(),
-                            r.steps() / r.cpuSeconds(), r.eval().mean(), r.eval().std());
+                            r.steps() / r.cpuSeconds(), r.eval().mean(), r.eval().std(),
+                            r.heldOut().mean(), r.heldOut().std());
                     LOG.log(System.Logger.Level.INFO, row);
                     md.append(row).append('\n');
                     Files.writeString(out, md.toString());
@@ -119,14 +128,15 @@ public final class RlAlgoTargets {
                     cpus += r.cpuSeconds();
                     total += r.steps();
                     evalSum += r.eval().mean();
+                    heldSum += r.heldOut().mean();
                 }
-                summary.add(String.format(Locale.ROOT, "| %s | %s | mean of %d seeds | %d | %.2f | %.0f | %.2f | %.0f | %.1f |",
+                summary.add(String.format(Locale.ROOT, "| %s | %s | mean of %d seeds | %d | %.2f | %.0f | %.2f | %.0f | %.1f | %.1f |",
                         algo, env, seeds, total / seeds, secs / seeds, total / secs, cpus / seeds, total / cpus,
-                        evalSum / seeds));
+                        evalSum / seeds, heldSum / seeds));
             }
         }
         md.append('\n').append("| algorithm | env | | steps | wall s | env steps/s | CPU s | env steps per CPU s |"
-                + " mean eval return |\n").append("|---|---|---|---|---|---|---|---|---|\n");
+                + " mean eval return | mean held-out return |\n").append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (String line : summary) {
             md.append(line).append('\n');
         }

@@ -536,7 +536,29 @@ public final class Trainer implements AutoCloseable {
         if (episodes < 1) {
             throw new IllegalArgumentException("evaluate: episodes must be >= 1, got " + episodes);
         }
-        Rng seeds = evalRoot.child(timesteps);
+        return evaluateWith(evalRoot.child(timesteps), episodes, deterministic);
+    }
+
+    /**
+     * Like {@link #evaluate(int, boolean)}, but on held-out episodes: each env is reset with a seed
+     * from {@code Rng.seeded(heldOutSeed)}, a stream no training or periodic evaluation uses. Use
+     * it to check a policy that was selected by the periodic evaluations (for example one stopped
+     * by {@code stopReward}) on start states the selection never saw.
+     *
+     * @param episodes number of episodes, ≥ 1
+     * @param deterministic use the distribution's mode (true) or sample
+     * @param heldOutSeed seed of the held-out episode stream
+     * @return the result
+     * @throws IllegalArgumentException if {@code episodes < 1}
+     */
+    public EvalResult evaluateHeldOut(int episodes, boolean deterministic, long heldOutSeed) {
+        if (episodes < 1) {
+            throw new IllegalArgumentException("evaluateHeldOut: episodes must be >= 1, got " + episodes);
+        }
+        return evaluateWith(Rng.seeded(heldOutSeed).child(Long.MIN_VALUE), episodes, deterministic);
+    }
+
+    private EvalResult evaluateWith(Rng seeds, int episodes, boolean deterministic) {
         return Evaluator.run(policy.inference(), () -> makeEnv(config),
                 norm != null ? norm::normalizeObservation : null, episodes, seeds, deterministic, timesteps);
     }

@@ -2,6 +2,7 @@ package dev.heed.rl.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +173,21 @@ class TrainerTest {
             List<Map<String, Double>> rows = t.metrics();
             assertTrue(rows.get(rows.size() - 1).get("return_mean") > 2 * rows.get(0).get("return_mean"),
                     "training return " + rows.get(0).get("return_mean") + " -> " + rows.get(rows.size() - 1).get("return_mean"));
+        }
+    }
+
+    /** Held-out evaluation draws its start states from its own stream: repeatable, and not the periodic ones. */
+    @Test
+    void heldOutEvaluationUsesOtherEpisodes() {
+        TrainConfig c = optimizers.config("a2c", "CartPole-v1", Map.of("nTimesteps", "1000", "seed", "2"));
+        try (Trainer t = Trainer.create(c, optimizers)) {
+            EvalResult periodic = t.evaluate(8, false);
+            EvalResult heldOut = t.evaluateHeldOut(8, false, 99L);
+            assertArrayEquals(heldOut.returns(), t.evaluateHeldOut(8, false, 99L).returns(), 0.0);
+            assertFalse(java.util.Arrays.equals(periodic.returns(), heldOut.returns()),
+                    "held-out episodes repeat the periodic ones: " + java.util.Arrays.toString(heldOut.returns()));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.evaluateHeldOut(0, true, 1L));
+            assertTrue(e.getMessage().contains("episodes must be >= 1, got 0"), e.getMessage());
         }
     }
 
