@@ -200,8 +200,8 @@ class GemmTest {
     @MethodSource("backends")
     void wideProductCrossesColumnBlocksAndUsesThreads(String backend) {
         Rng rng = Rng.seeded(303);
-        runCase(backend, 2, rng, false, false, 67, 1100, 120, 1, 0, false);
-        runCase(backend, 2, rng, true, true, 67, 1100, 120, 1, 0.5, true);
+        runCase(backend, 2, rng, false, false, 67, 2100, 120, 1, 0, false);
+        runCase(backend, 2, rng, true, true, 67, 2100, 120, 1, 0.5, true);
         runCase(backend, 2, rng, false, true, 300, 130, 210, 1, 0, false);
     }
 

@@ -38,7 +38,7 @@ final class DGemm {
     /** Rows of A per block: the block ({@code MC x KC}) stays in L2 while the panels of B pass. */
     static final int MC = 20 * MRP;
     /** Columns of B packed at once ({@code KC x NC}). */
-    static final int NC = Math.max(NR, 1024 / NR * NR);
+    static final int NC = Math.max(NR, 2048 / NR * NR);
     /**
      * From this many columns of C on, A blocks are packed too. Packing costs about a cycle per
      * element of A and the packed kernel is about 10% faster, while the product costs
@@ -133,7 +133,7 @@ final class DGemm {
                             int nr = Math.min(NR, nc - jr);
                             int ci0 = cOff + jc + jr;
                             for (int ir = 0; ir < mc; ir += MRP) {
-                                kernelPacked(kc, s.ablk, ir * kc, bp, q * kc * NR, c, ci0 + (ic + ir) * ldc, ldc,
+                                kernelPacked(kc, s.ablk, ir * KC, bp, q * kc * NR, c, ci0 + (ic + ir) * ldc, ldc,
                                         alpha, beta, first, Math.min(MRP, mc - ir), nr, s.tile);
                             }
                         }
@@ -293,42 +293,35 @@ final class DGemm {
         }
     }
 
-    /** Packs rows {@code [i, i + mc)} of an A block into MRP-row panels, k-major, zero-padded. */
+    /**
+     * Packs rows {@code [i, i + mc)} of an A block row by row, {@link #KC} apart: element (r, p) of
+     * the block goes to {@code dst[r * KC + p]}, and rows up to the next multiple of MRP are zero.
+     * Rows of an untransposed A are plain copies; the fixed row stride lets the micro-kernel
+     * address its six rows with constant offsets.
+     */
     private static void packABlock(boolean transA, double[] a, int aOff, int lda, int i, int mc, int pc, int kc,
                                    double[] dst) {
-        for (int ir = 0; ir < mc; ir += MRP) {
-            int mr = Math.min(MRP, mc - ir);
-            int d = ir * kc;
-            if (transA) {
-                int src = aOff + pc * lda + i + ir;
-                for (int p = 0; p < kc; p++, src += lda, d += MRP) {
-                    for (int r = 0; r < mr; r++) {
-                        dst[d + r] = a[src + r];
-                    }
-                    for (int r = mr; r < MRP; r++) {
-                        dst[d + r] = 0.0;
-                    }
-                }
-            } else {
-                for (int r = 0; r < MRP; r++) {
-                    if (r < mr) {
-                        int src = aOff + (i + ir + r) * lda + pc;
-                        for (int p = 0; p < kc; p++) {
-                            dst[d + p * MRP + r] = a[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            dst[d + p * MRP + r] = 0.0;
-                        }
-                    }
+        int rows = (mc + MRP - 1) / MRP * MRP;
+        if (transA) {
+            int src = aOff + pc * lda + i;
+            for (int p = 0; p < kc; p++, src += lda) {
+                for (int r = 0, d = p; r < mc; r++, d += KC) {
+                    dst[d] = a[src + r];
                 }
             }
+        } else {
+            for (int r = 0; r < mc; r++) {
+                System.arraycopy(a, aOff + (i + r) * lda + pc, dst, r * KC, kc);
+            }
+        }
+        for (int r = mc; r < rows; r++) {
+            java.util.Arrays.fill(dst, r * KC, r * KC + kc, 0.0);
         }
     }
 
     /**
      * The micro-kernel over packed panels, {@link #MRP} x {@link #NR}: A panel element (r, p) at
-     * {@code a[ao + p * MRP + r]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written.
+     * {@code a[ao + r * KC + p]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written.
      */
     private static void kernelPacked(int kc, double[] a, int ao, double[] b, int bo,
                                      double[] c, int ci, int ldc, double alpha, double beta, boolean first,
@@ -346,26 +339,26 @@ final class DGemm {
         DoubleVector c50 = DoubleVector.zero(S);
         DoubleVector c51 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int ia = ao + p * 6;
+            int ia = ao + p;
             int ib = bo + p * NR;
             DoubleVector b0 = DoubleVector.fromArray(S, b, ib);
             DoubleVector b1 = DoubleVector.fromArray(S, b, ib + L);
             DoubleVector av = DoubleVector.broadcast(S, a[ia]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = DoubleVector.broadcast(S, a[ia + 1]);
+            av = DoubleVector.broadcast(S, a[ia + KC]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = DoubleVector.broadcast(S, a[ia + 2]);
+            av = DoubleVector.broadcast(S, a[ia + 2 * KC]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = DoubleVector.broadcast(S, a[ia + 3]);
+            av = DoubleVector.broadcast(S, a[ia + 3 * KC]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = DoubleVector.broadcast(S, a[ia + 4]);
+            av = DoubleVector.broadcast(S, a[ia + 4 * KC]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = DoubleVector.broadcast(S, a[ia + 5]);
+            av = DoubleVector.broadcast(S, a[ia + 5 * KC]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
