@@ -40,11 +40,13 @@ final class DGemm {
     /** Columns of B packed at once ({@code KC x NC}). */
     static final int NC = Math.max(NR, 2048 / NR * NR);
     /**
-     * From this many columns of C on, A blocks are packed too. Packing costs about a cycle per
-     * element of A and the packed kernel is about 10% faster, while the product costs
-     * {@code n / (2 L)} cycles per element of A: packing pays from about {@code 10 NR} columns.
+     * From this many columns of C on, A blocks go through the six-row kernels (packed, or read in
+     * place when A is transposed). Packing an untransposed A is a row copy, a small fraction of the
+     * {@code n / (2 L)} cycles each element of A costs in the product, so it pays from two panels
+     * (measured on the char-LM shapes, e.g. 768 x 128 x 512: 10-20% faster than the four-row kernel
+     * over A in place).
      */
-    static final int PACK_A_COLS = 10 * NR;
+    static final int PACK_A_COLS = 2 * NR;
     /** Products with at most this many columns and A transposed are computed through C^T. */
     static final int NARROW = Math.max(1, L / 2);
     /**
@@ -127,14 +129,25 @@ final class DGemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     if (packA) {
-                        packABlock(transA, a, aOff, lda, ic, mc, pc, kc, s.ablk);
+                        // A transposed holds the rows of op(A) side by side at each k: full panels are
+                        // read in place, only a partial last panel is packed.
+                        int inPlace = transA ? mc / MRP * MRP : 0;
+                        if (inPlace < mc) {
+                            packABlock(transA, a, aOff, lda, ic + inPlace, mc - inPlace, pc, kc, s.ablk);
+                        }
                         for (int q = 0; q < panels; q++) {
                             int jr = q * NR;
                             int nr = Math.min(NR, nc - jr);
                             int ci0 = cOff + jc + jr;
                             for (int ir = 0; ir < mc; ir += MRP) {
-                                kernelPacked(kc, s.ablk, ir * KC, bp, q * kc * NR, c, ci0 + (ic + ir) * ldc, ldc,
-                                        alpha, beta, first, Math.min(MRP, mc - ir), nr, s.tile);
+                                if (ir < inPlace) {
+                                    kernelTransposed(kc, a, aOff + pc * lda + ic + ir, lda, bp, q * kc * NR, c,
+                                            ci0 + (ic + ir) * ldc, ldc, alpha, beta, first, nr, s.tile);
+                                } else {
+                                    kernelPacked(kc, s.ablk, (ir - inPlace) * KC, bp, q * kc * NR, c,
+                                            ci0 + (ic + ir) * ldc, ldc, alpha, beta, first, Math.min(MRP, mc - ir), nr,
+                                            s.tile);
+                                }
                             }
                         }
                         continue;
@@ -377,6 +390,65 @@ final class DGemm {
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
         flush(tile, c, ci, ldc, alpha, beta, first, mr, nr);
+    }
+
+    /**
+     * {@link #kernelPacked} over a transposed A read in place: element (r, p) of the panel at
+     * {@code a[ao + p * lda + r]}, all {@link #MRP} rows present. Same operations in the same order,
+     * so the result does not depend on which kernel computed a tile.
+     */
+    private static void kernelTransposed(int kc, double[] a, int ao, int lda, double[] b, int bo,
+                                     double[] c, int ci, int ldc, double alpha, double beta, boolean first,
+                                     int nr, double[] tile) {
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S);
+        DoubleVector c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S);
+        DoubleVector c31 = DoubleVector.zero(S);
+        DoubleVector c40 = DoubleVector.zero(S);
+        DoubleVector c41 = DoubleVector.zero(S);
+        DoubleVector c50 = DoubleVector.zero(S);
+        DoubleVector c51 = DoubleVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ia = ao + p * lda;
+            int ib = bo + p * NR;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, ib);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, ib + L);
+            DoubleVector av = DoubleVector.broadcast(S, a[ia]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = DoubleVector.broadcast(S, a[ia + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = DoubleVector.broadcast(S, a[ia + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = DoubleVector.broadcast(S, a[ia + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = DoubleVector.broadcast(S, a[ia + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = DoubleVector.broadcast(S, a[ia + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        flush(tile, c, ci, ldc, alpha, beta, first, MRP, nr);
     }
 
     /** Folds an {@code mr x nr} tile (rows NR apart) into C, exactly as {@link #update} does. */
