@@ -1,11 +1,8 @@
 package dev.heed.core.internal.kernel;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import org.apiguardian.api.API;
 
@@ -87,45 +84,48 @@ public final class KernelPool {
             }
             return;
         }
-        ThreadPoolExecutor exec = Holder.EXECUTOR;
-        int helpers = Math.min(tasks - 1, exec.getMaximumPoolSize());
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(helpers);
         Runnable drain = () -> {
-            try {
-                for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
-                    try {
-                        body.accept(t);
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
+            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                try {
+                    body.accept(t);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
                 }
-            } finally {
-                done.countDown();
             }
         };
-        for (int h = 0; h < helpers; h++) {
-            exec.execute(drain);
-        }
-        for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+        // Engage only idle workers: one busy with another caller's job is skipped, and the tasks it
+        // would have taken are drained here instead (so concurrent or nested calls never queue).
+        Thread caller = Thread.currentThread();
+        AtomicInteger pending = new AtomicInteger();
+        Runnable job = () -> {
             try {
-                body.accept(t);
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
+                drain.run();
+            } finally {
+                if (pending.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        };
+        Worker[] workers = Holder.WORKERS;
+        int helpers = 0;
+        for (int w = 0; w < workers.length && helpers < tasks - 1; w++) {
+            pending.incrementAndGet();
+            if (workers[w].offer(job)) {
+                helpers++;
+            } else {
+                pending.decrementAndGet();
             }
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        drain.run();
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (pending.get() != 0) {
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(pending, 100_000);
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         Throwable e = failure.get();
         if (e instanceof RuntimeException) {
@@ -139,24 +139,78 @@ public final class KernelPool {
         }
     }
 
-    /** A pool worker; calls made from one run serially instead of queueing behind themselves. */
+    /**
+     * How long an idle worker spins before it parks. Waking a parked thread costs tens of
+     * microseconds here, as much as a mid-sized product; a model's step issues products back to
+     * back with short gaps, so a worker that has just finished waits actively for a while, as
+     * OpenMP runtimes do by default.
+     */
+    static final long SPIN_NANOS = 200_000;
+
+    /**
+     * A pool worker: runs one job at a time, handed over through {@link #offer}. Calls made from a
+     * worker run their pieces serially.
+     */
     private static final class Worker extends Thread {
-        Worker(Runnable r, int id) {
-            super(r, "heed-kernel-" + id);
+        /** 0 idle, 1 claimed by a caller, 2 job published. */
+        private final AtomicInteger state = new AtomicInteger();
+        private volatile Runnable job;
+        private volatile boolean parked;
+
+        Worker(int id) {
+            super("heed-kernel-" + id);
             setDaemon(true);
+        }
+
+        /** Hands {@code r} to this worker if it is idle; false if it is busy. */
+        boolean offer(Runnable r) {
+            if (!state.compareAndSet(0, 1)) {
+                return false;
+            }
+            job = r;
+            state.set(2);
+            if (parked) {
+                LockSupport.unpark(this);
+            }
+            return true;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (state.get() != 2) {
+                    if (System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    } else {
+                        parked = true;
+                        if (state.get() != 2) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
+                    }
+                }
+                Runnable r = job;
+                job = null;
+                try {
+                    r.run();
+                } finally {
+                    state.set(0);
+                }
+            }
         }
     }
 
     private static final class Holder {
-        static final ThreadPoolExecutor EXECUTOR = create();
+        static final Worker[] WORKERS = create();
 
-        private static ThreadPoolExecutor create() {
-            int workers = Math.max(1, defaultThreads() - 1);
-            AtomicInteger ids = new AtomicInteger(1);
-            ThreadPoolExecutor exec = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> new Worker(r, ids.getAndIncrement()));
-            exec.allowCoreThreadTimeOut(true);
-            return exec;
+        private static Worker[] create() {
+            Worker[] workers = new Worker[Math.max(1, defaultThreads() - 1)];
+            for (int w = 0; w < workers.length; w++) {
+                workers[w] = new Worker(w + 1);
+                workers[w].start();
+            }
+            return workers;
         }
     }
 }

@@ -68,4 +68,43 @@ class KernelBackendsTest {
         assertEquals("task 2 failed", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KernelPool.run(0, t -> { }));
     }
+
+    /**
+     * A caller never waits behind another caller's job: while a worker is held inside one call, a
+     * second thread's call runs all its tasks itself and returns (with queued hand-over it would
+     * wait for the held worker, which here waits for it: a deadlock the timeout turns into a failure).
+     */
+    @Test
+    void aBusyWorkerIsSkippedNotQueuedBehind() throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger onWorker = new java.util.concurrent.atomic.AtomicInteger();
+        Thread first = new Thread(() -> KernelPool.run(2000, t -> {
+            if (Thread.currentThread().getName().startsWith("heed-kernel-") && onWorker.getAndIncrement() == 0) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+            }
+        }));
+        first.start();
+        boolean workerHeld = held.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        AtomicIntegerArray hits = new AtomicIntegerArray(4);
+        try {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> KernelPool.run(4, t -> hits.incrementAndGet(t)));
+        } finally {
+            release.countDown();
+        }
+        first.join(20_000);
+        for (int t = 0; t < 4; t++) {
+            assertEquals(1, hits.get(t));
+        }
+        assertTrue(workerHeld || Runtime.getRuntime().availableProcessors() == 1 || KernelPool.defaultThreads() == 1,
+                "no pool worker took a task of a 2000-task call");
+    }
 }
