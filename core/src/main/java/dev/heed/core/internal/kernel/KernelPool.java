@@ -10,9 +10,13 @@ import org.apiguardian.api.API;
  * The process-wide thread pool that kernels use to split large problems over the cores.
  *
  * <p>The pool holds no user state: it is a set of daemon worker threads, created on first use,
- * that run pieces of a kernel call while the calling thread runs pieces too. Waking a parked
- * worker costs tens of microseconds, so kernels only split work that takes much longer than that
- * (see {@link #PARALLEL_FLOPS}).
+ * that run pieces of a kernel call while the calling thread runs pieces too. Pieces are taken
+ * dynamically, so a late worker only takes fewer. A call hands work only to idle workers; a worker
+ * busy with another call is skipped, so calls from several threads, or nested calls, never wait
+ * behind each other. Waking a parked worker costs tens of microseconds, so a worker spins for
+ * {@link #SPIN_NANOS} after each piece before it parks (products come back to back in a model
+ * step), and kernels only split work that takes much longer than a wake-up (see
+ * {@link #PARALLEL_FLOPS}).
  *
  * <p>The number of threads defaults to {@link Runtime#availableProcessors()} and can be capped
  * with the system property {@code heed.threads} (read once, when the pool is first used).
