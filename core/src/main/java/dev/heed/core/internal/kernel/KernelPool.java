@@ -14,7 +14,7 @@ import org.apiguardian.api.API;
  * dynamically, so a late worker only takes fewer. A call hands work only to idle workers; a worker
  * busy with another call is skipped, so calls from several threads, or nested calls, never wait
  * behind each other. Waking a parked worker costs tens of microseconds, so a worker spins for
- * {@link #SPIN_NANOS} after each piece before it parks (products come back to back in a model
+ * {@code SPIN_NANOS} after each piece before it parks (products come back to back in a model
  * step), and kernels only split work that takes much longer than a wake-up (see
  * {@link #PARALLEL_FLOPS}).
  *
