@@ -659,4 +659,128 @@ public final class VectorKernels implements Kernels {
     public void gelu(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
         VectorGelu.forward(x, xOff, y, yOff, dy, dyOff, n);
     }
+
+    @Override
+    public void layerNorm(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff, float[] mean, float[] rstd,
+                          int rows, int dim, float eps) {
+        int bound = FS.loopBound(dim);
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * dim;
+            int yb = yOff + r * dim;
+            FloatVector acc = FloatVector.zero(FS);
+            int j = 0;
+            for (; j < bound; j += FL) {
+                acc = acc.add(FloatVector.fromArray(FS, x, xb + j));
+            }
+            float s = lanesInOrder(acc);
+            for (; j < dim; j++) {
+                s += x[xb + j];
+            }
+            float mu = s / dim;
+            FloatVector muv = FloatVector.broadcast(FS, mu);
+            acc = FloatVector.zero(FS);
+            for (j = 0; j < bound; j += FL) {
+                FloatVector c = FloatVector.fromArray(FS, x, xb + j).sub(muv);
+                acc = c.fma(c, acc);
+            }
+            float v = lanesInOrder(acc);
+            for (; j < dim; j++) {
+                float c = x[xb + j] - mu;
+                v += c * c;
+            }
+            float rs = (float) (1 / Math.sqrt((double) v / dim + eps));
+            mean[r] = mu;
+            rstd[r] = rs;
+            FloatVector rsv = FloatVector.broadcast(FS, rs);
+            for (j = 0; j < bound; j += FL) {
+                FloatVector h = FloatVector.fromArray(FS, x, xb + j).sub(muv).mul(rsv);
+                if (w != null) {
+                    h = h.mul(FloatVector.fromArray(FS, w, j));
+                }
+                if (b != null) {
+                    h = h.add(FloatVector.fromArray(FS, b, j));
+                }
+                h.intoArray(y, yb + j);
+            }
+            for (; j < dim; j++) {
+                float h = (x[xb + j] - mu) * rs;
+                if (w != null) {
+                    h *= w[j];
+                }
+                if (b != null) {
+                    h += b[j];
+                }
+                y[yb + j] = h;
+            }
+        }
+    }
+
+    @Override
+    public void layerNormBackward(float[] x, int xOff, float[] g, int gOff, float[] w, float[] mean, float[] rstd,
+                                  float[] dx, int dxOff, double[] dw, double[] db, int rows, int dim) {
+        int bound = FS.loopBound(dim);
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * dim;
+            int gb = gOff + r * dim;
+            float mu = mean[r];
+            float rs = rstd[r];
+            FloatVector muv = FloatVector.broadcast(FS, mu);
+            FloatVector rsv = FloatVector.broadcast(FS, rs);
+            FloatVector a1 = FloatVector.zero(FS);
+            FloatVector a2 = FloatVector.zero(FS);
+            int j = 0;
+            for (; j < bound; j += FL) {
+                FloatVector gj = FloatVector.fromArray(FS, g, gb + j);
+                FloatVector xh = FloatVector.fromArray(FS, x, xb + j).sub(muv).mul(rsv);
+                FloatVector h = w == null ? gj : gj.mul(FloatVector.fromArray(FS, w, j));
+                a1 = a1.add(h);
+                a2 = h.fma(xh, a2);
+                if (dw != null) {
+                    FloatVector p = gj.mul(xh);
+                    DoubleVector.fromArray(DS, dw, j).add(p.convertShape(VectorOperators.F2D, DS, 0)).intoArray(dw, j);
+                    DoubleVector.fromArray(DS, dw, j + DL).add(p.convertShape(VectorOperators.F2D, DS, 1))
+                            .intoArray(dw, j + DL);
+                }
+                if (db != null) {
+                    DoubleVector.fromArray(DS, db, j).add(gj.convertShape(VectorOperators.F2D, DS, 0)).intoArray(db, j);
+                    DoubleVector.fromArray(DS, db, j + DL).add(gj.convertShape(VectorOperators.F2D, DS, 1))
+                            .intoArray(db, j + DL);
+                }
+            }
+            float m1 = lanesInOrder(a1);
+            float m2 = lanesInOrder(a2);
+            for (; j < dim; j++) {
+                float gj = g[gb + j];
+                float xh = (x[xb + j] - mu) * rs;
+                float h = w == null ? gj : gj * w[j];
+                m1 += h;
+                m2 += h * xh;
+                if (dw != null) {
+                    dw[j] += gj * xh;
+                }
+                if (db != null) {
+                    db[j] += gj;
+                }
+            }
+            if (dx == null) {
+                continue;
+            }
+            m1 /= dim;
+            m2 /= dim;
+            FloatVector m1v = FloatVector.broadcast(FS, m1);
+            FloatVector m2v = FloatVector.broadcast(FS, m2);
+            int ob = dxOff + r * dim;
+            for (j = 0; j < bound; j += FL) {
+                FloatVector gj = FloatVector.fromArray(FS, g, gb + j);
+                FloatVector xh = FloatVector.fromArray(FS, x, xb + j).sub(muv).mul(rsv);
+                FloatVector h = w == null ? gj : gj.mul(FloatVector.fromArray(FS, w, j));
+                h.sub(m1v).sub(xh.mul(m2v)).mul(rsv).intoArray(dx, ob + j);
+            }
+            for (; j < dim; j++) {
+                float xh = (x[xb + j] - mu) * rs;
+                float h = w == null ? g[gb + j] : g[gb + j] * w[j];
+                dx[ob + j] = (h - m1 - xh * m2) * rs;
+            }
+        }
+    }
 }
