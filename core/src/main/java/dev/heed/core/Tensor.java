@@ -1516,14 +1516,19 @@ public final class Tensor {
      * Gradient of the right operand of {@code a @ b}. When {@code b} is a matrix shared by every
      * batch entry of {@code a} (a linear layer's weight, {@code [..., m, k] @ [k, n]}), the batch
      * folds into the inner dimension: one product {@code a'ᵀ g'} with {@code a' = [B·m, k]},
-     * {@code g' = [B·m, n]}, instead of B small products summed afterwards. Same value, up to the
-     * order of the additions.
+     * {@code g' = [B·m, n]}, instead of B small products summed afterwards. When {@code b} is a
+     * transposed view ({@code weight.mT()}), the gradient is computed in the weight's own layout
+     * ({@code (g'ᵀ a')ᵀ}), so it reaches the weight contiguous. Same value, up to the order of the
+     * additions.
      */
     private static Tensor matmulGradShared(Tensor a, Tensor b, Tensor g) {
-        if (b.shape.length == 2 && a.shape.length > 2 && g.shape.length == a.shape.length && a.numel > 0 && b.numel > 0) {
+        if (b.shape.length == 2 && a.shape.length >= 2 && g.shape.length == a.shape.length && a.numel > 0 && b.numel > 0) {
             int k = a.shape[a.shape.length - 1];
             int n = b.shape[1];
-            return a.reshape(-1, k).mT().matmul(g.reshape(-1, n));
+            Tensor a2 = a.shape.length == 2 ? a : a.reshape(-1, k);
+            Tensor g2 = g.shape.length == 2 ? g : g.reshape(-1, n);
+            boolean transposed = b.strides[0] == 1 && n > 1 && k > 1;
+            return transposed ? g2.mT().matmul(a2).mT() : a2.mT().matmul(g2);
         }
         return sumTo(a.mT().matmul(g), b.shape);
     }
