@@ -86,6 +86,12 @@ public interface Kernels {
     /** @return the sum of {@code n} contiguous elements. */
     double sum(double[] x, int xOff, int n);
 
+    /**
+     * @return {@code Σ x[i]²} over {@code n} contiguous elements, accumulated in float64 in a fixed
+     *     order per backend (a gradient norm)
+     */
+    double sumOfSquares(float[] x, int xOff, int n);
+
     /** @return the maximum of {@code n >= 1} contiguous elements (NaN if any element is NaN). */
     float max(float[] x, int xOff, int n);
 

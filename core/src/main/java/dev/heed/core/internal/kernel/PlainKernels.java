@@ -550,4 +550,29 @@ public final class PlainKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public double sumOfSquares(float[] x, int xOff, int n) {
+        // four accumulators: the additions of one do not wait for the others
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            double a = x[xOff + i];
+            double b = x[xOff + i + 1];
+            double c = x[xOff + i + 2];
+            double d = x[xOff + i + 3];
+            s0 += a * a;
+            s1 += b * b;
+            s2 += c * c;
+            s3 += d * d;
+        }
+        for (; i < n; i++) {
+            double a = x[xOff + i];
+            s0 += a * a;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
 }

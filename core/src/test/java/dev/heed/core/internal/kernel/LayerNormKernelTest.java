@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The layer-norm kernels of both backends against a float64 evaluation of the formulas. */
+/** The layer-norm and sum-of-squares kernels of both backends against a float64 evaluation of the formulas. */
 class LayerNormKernelTest {
 
     static Stream<String> backends() {
@@ -106,5 +106,21 @@ class LayerNormKernelTest {
         assertEquals(1 / Math.sqrt(1e-5), rstd[0], 1e-2);
         assertEquals(0.5f, y[4]);
         assertEquals(0f, y[0]);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void sumOfSquaresMatchesTheDefinition(String backend) {
+        Kernels k = KernelBackends.create(backend, 1);
+        Rng rng = Rng.seeded(3);
+        for (int n : new int[] {0, 1, 5, 16, 33, 1000}) {
+            float[] x = gauss(rng, n + 2, 3, 0.5);
+            double want = 0;
+            for (int i = 2; i < n + 2; i++) {
+                want += (double) x[i] * x[i];
+            }
+            assertEquals(want, k.sumOfSquares(x, 2, n), 1e-12 * (1 + want), "n = " + n);
+        }
+        assertEquals(25.0, k.sumOfSquares(new float[] {3f, 4f}, 0, 2), 0.0);
     }
 }

@@ -783,4 +783,24 @@ public final class VectorKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public double sumOfSquares(float[] x, int xOff, int n) {
+        DoubleVector s0 = DoubleVector.zero(DS);
+        DoubleVector s1 = DoubleVector.zero(DS);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector v = FloatVector.fromArray(FS, x, xOff + i);
+            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, 1);
+            s0 = lo.fma(lo, s0);
+            s1 = hi.fma(hi, s1);
+        }
+        double s = lanesInOrder(s0.add(s1));
+        for (; i < n; i++) {
+            double a = x[xOff + i];
+            s += a * a;
+        }
+        return s;
+    }
 }
