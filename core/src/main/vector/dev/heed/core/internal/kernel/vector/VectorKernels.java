@@ -657,8 +657,21 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void gelu(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
-        VectorGelu.forward(x, xOff, y, yOff, dy, dyOff, n);
+        // elementwise, so any split gives the same bits; pieces are whole vectors
+        int tasks = threads <= 1 || n < PARALLEL_GELU_ELEMENTS ? 1 : threads;
+        if (tasks == 1) {
+            VectorGelu.forward(x, xOff, y, yOff, dy, dyOff, n);
+            return;
+        }
+        KernelPool.run(tasks, t -> {
+            int lo = cut(n, tasks, t, FL);
+            int hi = cut(n, tasks, t + 1, FL);
+            VectorGelu.forward(x, xOff + lo, y, yOff + lo, dy, dyOff + lo, hi - lo);
+        });
     }
+
+    /** Elements from which the GELU is split over the threads (about 25 µs of work per thread). */
+    private static final int PARALLEL_GELU_ELEMENTS = 1 << 16;
 
     @Override
     public void layerNorm(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff, float[] mean, float[] rstd,
