@@ -151,7 +151,7 @@ public interface Kernels {
      * {@code mean} and {@code rstd}: with {@code x̂ = (x − μ) ρ} and {@code h = g w},
      * {@code dx = ρ (h − mean(h) − x̂ mean(h x̂))} into {@code dx} (unless null; may alias g),
      * {@code dw[j] += Σ_r g x̂} and {@code db[j] += Σ_r g} (float64 accumulators, unless null),
-     * rows in order.
+     * rows in order (a backend may first sum a fixed block of rows in float32).
      */
     void layerNormBackward(float[] x, int xOff, float[] g, int gOff, float[] w, float[] mean, float[] rstd,
                            float[] dx, int dxOff, double[] dw, double[] db, int rows, int dim);

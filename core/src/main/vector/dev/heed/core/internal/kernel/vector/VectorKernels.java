@@ -728,10 +728,16 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** Rows whose weight and bias gradients are summed in float32 before joining the float64 totals. */
+    private static final int LN_GRAD_BLOCK = 16;
+
     @Override
     public void layerNormBackward(float[] x, int xOff, float[] g, int gOff, float[] w, float[] mean, float[] rstd,
                                   float[] dx, int dxOff, double[] dw, double[] db, int rows, int dim) {
         int bound = FS.loopBound(dim);
+        // per block of rows: float32 partial sums (cheap to update), then one widening add into the totals
+        float[] dwPart = dw == null ? null : new float[dim];
+        float[] dbPart = db == null ? null : new float[dim];
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * dim;
             int gb = gOff + r * dim;
@@ -748,16 +754,11 @@ public final class VectorKernels implements Kernels {
                 FloatVector h = w == null ? gj : gj.mul(FloatVector.fromArray(FS, w, j));
                 a1 = a1.add(h);
                 a2 = h.fma(xh, a2);
-                if (dw != null) {
-                    FloatVector p = gj.mul(xh);
-                    DoubleVector.fromArray(DS, dw, j).add(p.convertShape(VectorOperators.F2D, DS, 0)).intoArray(dw, j);
-                    DoubleVector.fromArray(DS, dw, j + DL).add(p.convertShape(VectorOperators.F2D, DS, 1))
-                            .intoArray(dw, j + DL);
+                if (dwPart != null) {
+                    gj.fma(xh, FloatVector.fromArray(FS, dwPart, j)).intoArray(dwPart, j);
                 }
-                if (db != null) {
-                    DoubleVector.fromArray(DS, db, j).add(gj.convertShape(VectorOperators.F2D, DS, 0)).intoArray(db, j);
-                    DoubleVector.fromArray(DS, db, j + DL).add(gj.convertShape(VectorOperators.F2D, DS, 1))
-                            .intoArray(db, j + DL);
+                if (dbPart != null) {
+                    gj.add(FloatVector.fromArray(FS, dbPart, j)).intoArray(dbPart, j);
                 }
             }
             float m1 = lanesInOrder(a1);
@@ -768,12 +769,16 @@ public final class VectorKernels implements Kernels {
                 float h = w == null ? gj : gj * w[j];
                 m1 += h;
                 m2 += h * xh;
-                if (dw != null) {
-                    dw[j] += gj * xh;
+                if (dwPart != null) {
+                    dwPart[j] = Math.fma(gj, xh, dwPart[j]);
                 }
-                if (db != null) {
-                    db[j] += gj;
+                if (dbPart != null) {
+                    dbPart[j] += gj;
                 }
+            }
+            if ((r + 1) % LN_GRAD_BLOCK == 0 || r + 1 == rows) {
+                flushInto(dwPart, dw, dim);
+                flushInto(dbPart, db, dim);
             }
             if (dx == null) {
                 continue;
@@ -795,6 +800,17 @@ public final class VectorKernels implements Kernels {
                 dx[ob + j] = (h - m1 - xh * m2) * rs;
             }
         }
+    }
+
+    /** {@code total += part} (widened to float64), then clears {@code part}; no-op when part is null. */
+    private static void flushInto(float[] part, double[] total, int n) {
+        if (part == null) {
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            total[j] += part[j];
+        }
+        java.util.Arrays.fill(part, 0f);
     }
 
     @Override
