@@ -8,6 +8,7 @@ import dev.heed.core.internal.kernel.PlainKernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.apiguardian.api.API;
 
@@ -673,6 +674,42 @@ public final class VectorKernels implements Kernels {
     /** Elements from which the GELU is split over the threads (about 25 µs of work per thread). */
     private static final int PARALLEL_GELU_ELEMENTS = 1 << 16;
 
+    // Rotations by a half, a quarter, an eighth and a sixteenth of a vector, for treeSum (constants,
+    // so C2 intrinsifies the rearranges; a rotation by 0 is never applied)
+    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(FS, Math.max(1, FL >> 1), 1, true);
+    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(FS, Math.max(1, FL >> 2), 1, true);
+    private static final VectorShuffle<Float> ROT3 = VectorShuffle.iota(FS, Math.max(1, FL >> 3), 1, true);
+    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(FS, Math.max(1, FL >> 4), 1, true);
+
+    /**
+     * The sum of the lanes as a fixed tree (add the vector rotated by half its length, then by a
+     * quarter, …): lane-wise IEEE additions in an order that does not depend on the JIT, and much
+     * cheaper than adding the lanes one by one. Vectors of more than 16 floats (wider than 512
+     * bits) add their lanes one by one.
+     */
+    private static float treeSum(FloatVector v) {
+        if (FL > 16) {
+            float s = 0f;
+            for (int l = 0; l < FL; l++) {
+                s += v.lane(l);
+            }
+            return s;
+        }
+        if (FL >= 2) {
+            v = v.add(v.rearrange(ROT1));
+        }
+        if (FL >= 4) {
+            v = v.add(v.rearrange(ROT2));
+        }
+        if (FL >= 8) {
+            v = v.add(v.rearrange(ROT3));
+        }
+        if (FL >= 16) {
+            v = v.add(v.rearrange(ROT4));
+        }
+        return v.lane(0);
+    }
+
     @Override
     public void layerNorm(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff, float[] mean, float[] rstd,
                           int rows, int dim, float eps) {
@@ -685,7 +722,7 @@ public final class VectorKernels implements Kernels {
             for (; j < bound; j += FL) {
                 acc = acc.add(FloatVector.fromArray(FS, x, xb + j));
             }
-            float s = lanesInOrder(acc);
+            float s = treeSum(acc);
             for (; j < dim; j++) {
                 s += x[xb + j];
             }
@@ -696,7 +733,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector c = FloatVector.fromArray(FS, x, xb + j).sub(muv);
                 acc = c.fma(c, acc);
             }
-            float v = lanesInOrder(acc);
+            float v = treeSum(acc);
             for (; j < dim; j++) {
                 float c = x[xb + j] - mu;
                 v += c * c;
@@ -761,8 +798,8 @@ public final class VectorKernels implements Kernels {
                     gj.add(FloatVector.fromArray(FS, dbPart, j)).intoArray(dbPart, j);
                 }
             }
-            float m1 = lanesInOrder(a1);
-            float m2 = lanesInOrder(a2);
+            float m1 = treeSum(a1);
+            float m2 = treeSum(a2);
             for (; j < dim; j++) {
                 float gj = g[gb + j];
                 float xh = (x[xb + j] - mu) * rs;
