@@ -1507,9 +1507,30 @@ public final class Tensor {
             Tensor b = other;
             record(out, "matmul", g -> new Tensor[] {
                 a.requiresGrad ? sumTo(g.matmul(b.mT()), a.shape) : null,
-                b.requiresGrad ? sumTo(a.mT().matmul(g), b.shape) : null}, a, b);
+                b.requiresGrad ? matmulGradShared(a, b, g) : null}, a, b);
         }
         return out;
+    }
+
+    /**
+     * Gradient of the right operand of {@code a @ b}. When {@code b} is a matrix shared by every
+     * batch entry of {@code a} (a linear layer's weight, {@code [..., m, k] @ [k, n]}), the batch
+     * folds into the inner dimension: one product {@code a'ᵀ g'} with {@code a' = [B·m, k]},
+     * {@code g' = [B·m, n]}, instead of B small products summed afterwards. When {@code b} is a
+     * transposed view ({@code weight.mT()}), the gradient is computed in the weight's own layout
+     * ({@code (g'ᵀ a')ᵀ}), so it reaches the weight contiguous. Same value, up to the order of the
+     * additions.
+     */
+    private static Tensor matmulGradShared(Tensor a, Tensor b, Tensor g) {
+        if (b.shape.length == 2 && a.shape.length >= 2 && g.shape.length == a.shape.length && a.numel > 0 && b.numel > 0) {
+            int k = a.shape[a.shape.length - 1];
+            int n = b.shape[1];
+            Tensor a2 = a.shape.length == 2 ? a : a.reshape(-1, k);
+            Tensor g2 = g.shape.length == 2 ? g : g.reshape(-1, n);
+            boolean transposed = b.strides[0] == 1 && n > 1 && k > 1;
+            return transposed ? g2.mT().matmul(a2).mT() : a2.mT().matmul(g2);
+        }
+        return sumTo(a.mT().matmul(g), b.shape);
     }
 
     /** @return the last two dimensions swapped (a view), like {@code x.mT} */
@@ -3597,6 +3618,40 @@ public final class Tensor {
         Tensor w = weight == null ? null : weight.dense();
         Tensor b = bias == null ? null : bias.dense();
         Tensor out = empty(dtype, shape);
+        boolean wg = weight != null && weight.requiresGrad;
+        boolean bg = bias != null && bias.requiresGrad;
+        boolean recorded = (requiresGrad || wg || bg) && GradMode.isEnabled();
+        int[] axes = new int[k];
+        for (int i = 0; i < k; i++) {
+            axes[i] = shape.length - k + i;
+        }
+        if (dtype == DType.FLOAT32) {
+            // the float32 kernel: vectorised, mean and rstd kept for the fused backward
+            float[] wf = w == null ? null : w.toFloatArray();
+            float[] bf = b == null ? null : b.toFloatArray();
+            float[] meanF = new float[rows];
+            float[] rstdF = new float[rows];
+            K.layerNorm(x.f, x.offset, wf, bf, out.f, 0, meanF, rstdF, rows, dim, (float) eps);
+            if (recorded) {
+                Tensor self = this;
+                record(out, "layerNorm", g -> {
+                    if (GradMode.isEnabled()) {
+                        return layerNormBackwardComposite(self, weight, bias, g, axes, eps);
+                    }
+                    Tensor gd = g.dense();
+                    Tensor dx = self.requiresGrad ? empty(DType.FLOAT32, self.shape) : null;
+                    double[] dw = wg ? new double[dim] : null;
+                    double[] db = bg ? new double[dim] : null;
+                    K.layerNormBackward(x.f, x.offset, gd.f, gd.offset, wf, meanF, rstdF, dx == null ? null : dx.f, 0,
+                            dw, db, rows, dim);
+                    return new Tensor[] {
+                        dx,
+                        dw == null ? null : wrapDoubles(weight.dtype, weight.shape, dw),
+                        db == null ? null : wrapDoubles(bias.dtype, bias.shape, db)};
+                }, this, weight, bias);
+            }
+            return out;
+        }
         double[] means = new double[rows];
         double[] rstds = new double[rows];
         double[] wv = w == null ? null : w.toDoubleArray();
@@ -3629,14 +3684,8 @@ public final class Tensor {
             }
             storeRow(out, r * dim, row, dim);
         }
-        boolean wg = weight != null && weight.requiresGrad;
-        boolean bg = bias != null && bias.requiresGrad;
-        if ((requiresGrad || wg || bg) && GradMode.isEnabled()) {
+        if (recorded) {
             Tensor self = this;
-            int[] axes = new int[k];
-            for (int i = 0; i < k; i++) {
-                axes[i] = shape.length - k + i;
-            }
             record(out, "layerNorm", g -> {
                 if (GradMode.isEnabled()) {
                     return layerNormBackwardComposite(self, weight, bias, g, axes, eps);

@@ -42,6 +42,12 @@ class Float32ConsistencyTest {
         consistent("batched matmul", x -> x[0].matmul(x[1].mT()), r(5, 2, 3, 4), r(6, 2, 5, 4));
         consistent("softmax", x -> x[0].softmax(-1).add(x[0].logSoftmax(1)).add(x[0].softmax(0)), r(7, 3, 5));
         consistent("layerNorm", x -> x[0].layerNorm(new int[] {6}, x[1], x[2], 1e-5), r(8, 4, 6), r(9, 6), r(10, 6));
+        // widths with whole vectors and a scalar tail, weight only and no affine parameters
+        consistent("layerNorm 128", x -> x[0].layerNorm(new int[] {128}, x[1], x[2], 1e-5), r(20, 2, 3, 128), r(21, 128), r(22, 128));
+        consistent("layerNorm 37", x -> x[0].layerNorm(new int[] {37}, x[1], null, 1e-5), r(23, 5, 37), r(24, 37));
+        consistent("layerNorm plain", x -> x[0].layerNorm(new int[] {2, 24}, null, null, 1e-5), r(25, 3, 2, 24));
+        // a matrix shared by a batch: the weight gradient folds the batch into one product
+        consistent("linear over a batch", x -> x[0].matmul(x[1].mT()), r(26, 3, 4, 5), r(27, 6, 5));
         consistent("elementwise", x -> x[0].gelu().add(x[0].gelu(true)).add(x[0].softplus()).add(x[0].exp().log1p())
                 .add(x[0].relu()).add(x[0].abs().add(1).sqrt()).add(x[0].clamp(-0.5, 0.5)).add(x[0].erf()), r(11, 3, 4));
         consistent("broadcast arithmetic", x -> x[0].sub(x[1]).mul(x[1]).div(x[1].abs().add(1)).pow(2.0), r(12, 3, 4), r(13, 4));

@@ -5,6 +5,7 @@ import dev.heed.attention.spi.SimilarityProvider;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.core.nn.Functional;
 import dev.heed.core.plugin.PluginRegistry;
 import dev.heed.core.spi.OptionSpec;
 import dev.heed.core.spi.Options;
@@ -56,23 +57,9 @@ final class Parts {
 
     /**
      * Mean cross-entropy of {@code logits [N, V]} against {@code targets} over the positions where
-     * {@code weights} is non-zero (weights are 0/1).
+     * {@code weights} is non-zero (weights are 0/1): core's fused {@link Functional#crossEntropy}.
      */
     static Tensor crossEntropy(Tensor logits, long[] targets, float[] weights) {
-        int n = logits.size(0);
-        int v = logits.size(1);
-        float[] oh = new float[n * v];
-        double count = 0;
-        for (int i = 0; i < n; i++) {
-            if (weights == null || weights[i] != 0f) {
-                oh[i * v + (int) targets[i]] = 1f;
-                count++;
-            }
-        }
-        if (count == 0) {
-            throw new IllegalArgumentException("crossEntropy: no position is counted (every loss weight is 0)");
-        }
-        Tensor onehot = Tensor.of(oh, n, v).to(logits.dtype());
-        return logits.logSoftmax(-1).mul(onehot).sum().mul(-1.0 / count);
+        return Functional.crossEntropy(logits, targets, weights);
     }
 }

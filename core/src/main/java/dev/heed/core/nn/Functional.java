@@ -1,9 +1,14 @@
 package dev.heed.core.nn;
 
+import dev.heed.core.CustomOp;
 import dev.heed.core.DType;
+import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
 import dev.heed.core.internal.TensorInternals;
+import dev.heed.core.internal.autograd.GradMode;
+import dev.heed.core.internal.kernel.KernelBackends;
+import dev.heed.core.internal.kernel.Kernels;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -84,6 +89,148 @@ public final class Functional {
         }
         // The tensor's fused op: one pass forward, one pass backward (still differentiable again).
         return x.layerNorm(Arrays.copyOfRange(x.shape(), rank - normalizedRank, rank), weight, bias, eps);
+    }
+
+    /**
+     * Mean cross-entropy of the rows of {@code logits} against target classes, like
+     * {@code torch.nn.functional.cross_entropy} with mean reduction over the counted rows:
+     * {@code loss = −(1/C) Σ_i log softmax(logits_i)[targets[i]]} over the rows {@code i} that
+     * {@code mask} counts, {@code C} their number. Fused: one softmax pass over the logits
+     * forward, and the gradient {@code (softmax − onehot) · g / C} in one pass backward, with no
+     * one-hot tensor. Differentiable again when the backward pass is recorded ({@code createGraph}):
+     * the gradient is then written with tensor ops. Thread-safe.
+     *
+     * @param logits FLOAT32 or FLOAT64 {@code [N, V]}
+     * @param targets {@code N} class indices in {@code [0, V)}
+     * @param mask null to count every row, else {@code N} entries: 0 ignores the row (its target is
+     *     not checked), any other value counts it once
+     * @return the scalar loss, the dtype of {@code logits}
+     * @throws IllegalArgumentException for a logits tensor that is not a float matrix, a length
+     *     mismatch, a target outside the vocabulary, or a mask that counts no row
+     */
+    public static Tensor crossEntropy(Tensor logits, long[] targets, float[] mask) {
+        Objects.requireNonNull(logits, "crossEntropy: logits");
+        Objects.requireNonNull(targets, "crossEntropy: targets");
+        if (logits.dim() != 2 || !logits.dtype().isFloating()) {
+            throw new IllegalArgumentException("crossEntropy: logits must be a FLOAT32 or FLOAT64 [N, V] matrix, got "
+                    + logits.dtype() + " " + Arrays.toString(logits.shape()) + "; reshape(-1, V) the positions first");
+        }
+        int n = logits.size(0);
+        int v = logits.size(1);
+        if (targets.length != n || (mask != null && mask.length != n)) {
+            throw new IllegalArgumentException("crossEntropy: " + n + " rows of logits, " + targets.length + " targets"
+                    + (mask == null ? "" : " and " + mask.length + " mask entries") + "; expected one per row");
+        }
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (mask == null || mask[i] != 0f) {
+                if (targets[i] < 0 || targets[i] >= v) {
+                    throw new IllegalArgumentException("crossEntropy: target " + targets[i] + " of row " + i
+                            + " is outside the classes 0 .. " + (v - 1));
+                }
+                count++;
+            }
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("crossEntropy: no row is counted (every mask entry is 0)");
+        }
+        Tensor x = logits.contiguous();
+        int off = TensorInternals.offset(x);
+        double loss = 0;
+        Tensor probs;
+        try (NoGrad ignored = NoGrad.enter()) {
+            if (x.dtype() == DType.FLOAT32) {
+                Kernels k = KernelBackends.get();
+                float[] xf = TensorInternals.floatData(x);
+                float[] p = new float[n * v];
+                k.softmaxRows(xf, off, p, 0, n, v, 1f, 0, 0);
+                for (int i = 0; i < n; i++) {
+                    if (mask == null || mask[i] != 0f) {
+                        // the largest logit has exp(0) = 1 in the numerator, so its probability is 1 / Σ
+                        // and never underflows: −log p_t = max + log Σ − x_t
+                        double logSum = -Math.log(k.max(p, i * v, v));
+                        loss += k.max(xf, off + i * v, v) + logSum - xf[off + i * v + (int) targets[i]];
+                    }
+                }
+                probs = TensorInternals.wrap(p, n, v);
+            } else {
+                double[] xd = TensorInternals.doubleData(x);
+                double[] p = new double[n * v];
+                for (int i = 0; i < n; i++) {
+                    int b = off + i * v;
+                    double m = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < v; j++) {
+                        m = Math.max(m, xd[b + j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < v; j++) {
+                        p[i * v + j] = Math.exp(xd[b + j] - m);
+                        sum += p[i * v + j];
+                    }
+                    for (int j = 0; j < v; j++) {
+                        p[i * v + j] /= sum;
+                    }
+                    if (mask == null || mask[i] != 0f) {
+                        loss += m + Math.log(sum) - xd[b + (int) targets[i]];
+                    }
+                }
+                probs = TensorInternals.wrap(p, n, v);
+            }
+        }
+        Tensor out = Tensor.scalar(logits.dtype(), loss / count);
+        double scale = 1.0 / count;
+        return CustomOp.record("crossEntropy", out, g -> new Tensor[] {
+            crossEntropyGrad(x, probs, targets, mask, scale, g)}, x);
+    }
+
+    /** {@code (softmax − onehot) · g / C} on the counted rows, zero on the others. */
+    private static Tensor crossEntropyGrad(Tensor x, Tensor probs, long[] targets, float[] mask, double scale, Tensor g) {
+        int n = x.size(0);
+        int v = x.size(1);
+        if (GradMode.isEnabled()) {
+            // recorded backward (createGraph): tensor ops, so the gradient is differentiable again
+            double[] oh = new double[n * v];
+            double[] rows = new double[n];
+            for (int i = 0; i < n; i++) {
+                if (mask == null || mask[i] != 0f) {
+                    oh[i * v + (int) targets[i]] = 1;
+                    rows[i] = scale;
+                }
+            }
+            Tensor onehot = Tensor.of(oh, n, v).to(x.dtype());
+            Tensor rowScale = Tensor.of(rows, n, 1).to(x.dtype());
+            return x.softmax(-1).sub(onehot).mul(rowScale).mul(g);
+        }
+        double gs = g.item() * scale;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] p = TensorInternals.floatData(probs);
+            float[] d = new float[n * v];
+            float s = (float) gs;
+            for (int i = 0; i < n; i++) {
+                if (mask != null && mask[i] == 0f) {
+                    continue;
+                }
+                int b = i * v;
+                for (int j = 0; j < v; j++) {
+                    d[b + j] = p[b + j] * s;
+                }
+                d[b + (int) targets[i]] = (p[b + (int) targets[i]] - 1f) * s;
+            }
+            return TensorInternals.wrap(d, n, v);
+        }
+        double[] p = TensorInternals.doubleData(probs);
+        double[] d = new double[n * v];
+        for (int i = 0; i < n; i++) {
+            if (mask != null && mask[i] == 0f) {
+                continue;
+            }
+            int b = i * v;
+            for (int j = 0; j < v; j++) {
+                d[b + j] = p[b + j] * gs;
+            }
+            d[b + (int) targets[i]] = (p[b + (int) targets[i]] - 1) * gs;
+        }
+        return TensorInternals.wrap(d, n, v);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.heed.core.DType;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Tensor;
 import dev.heed.core.internal.TensorInternals;
+import dev.heed.core.internal.kernel.KernelBackends;
 import java.util.Collection;
 import org.apiguardian.api.API;
 
@@ -17,7 +18,8 @@ public final class GradClip {
      * Scales all gradients together so that their global L2 norm is at most {@code maxNorm}:
      * {@code total = sqrt(sum over params of ||g||^2)}, {@code coef = min(1, maxNorm / (total + 1e-6))},
      * every gradient {@code *= coef} in place. Parameters without gradient are ignored. The norm
-     * is accumulated in double. A NaN norm leaves the gradients unchanged.
+     * is accumulated in double (float32 gradients through the vectorised kernel, in a fixed
+     * order). A NaN norm leaves the gradients unchanged.
      *
      * @param params the parameters whose {@code grad()} to clip
      * @param maxNorm the maximum norm, > 0
@@ -43,11 +45,7 @@ public final class GradClip {
             int off = TensorInternals.offset(g);
             int n = g.numel();
             if (g.dtype() == DType.FLOAT32) {
-                float[] f = TensorInternals.floatData(g);
-                for (int i = 0; i < n; i++) {
-                    double x = f[off + i];
-                    sq += x * x;
-                }
+                sq += KernelBackends.get().sumOfSquares(TensorInternals.floatData(g), off, n);
             } else {
                 double[] d = TensorInternals.doubleData(g);
                 for (int i = 0; i < n; i++) {

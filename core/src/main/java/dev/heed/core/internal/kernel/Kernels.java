@@ -86,6 +86,12 @@ public interface Kernels {
     /** @return the sum of {@code n} contiguous elements. */
     double sum(double[] x, int xOff, int n);
 
+    /**
+     * @return {@code Σ x[i]²} over {@code n} contiguous elements, accumulated in float64 in a fixed
+     *     order per backend (a gradient norm)
+     */
+    double sumOfSquares(float[] x, int xOff, int n);
+
     /** @return the maximum of {@code n >= 1} contiguous elements (NaN if any element is NaN). */
     float max(float[] x, int xOff, int n);
 
@@ -125,6 +131,30 @@ public interface Kernels {
      * {@code x}; {@code dy} must not.
      */
     void gelu(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n);
+
+    // ---- layer normalisation ------------------------------------------------------------------
+
+    /**
+     * Float32 layer normalisation of {@code rows} contiguous rows of length {@code dim}: row
+     * {@code r} reads {@code x[xOff + r dim ...]}, writes
+     * {@code y = (x − μ) ρ · w + b} to {@code y[yOff + r dim ...]} (y may alias x) and stores
+     * {@code mean[r] = μ} and {@code rstd[r] = ρ = 1 / sqrt(σ² + eps)} with the biased variance
+     * {@code σ²} (two passes: the mean, then the squared deviations). {@code w} and {@code b} hold
+     * {@code dim} elements from index 0, or are null for 1 and 0. Each backend sums in a fixed
+     * order, so it gives the same bits in every process; backends may differ in the last bits.
+     */
+    void layerNorm(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff, float[] mean, float[] rstd,
+                   int rows, int dim, float eps);
+
+    /**
+     * Backward of {@link #layerNorm} given the upstream gradient {@code g} and the saved
+     * {@code mean} and {@code rstd}: with {@code x̂ = (x − μ) ρ} and {@code h = g w},
+     * {@code dx = ρ (h − mean(h) − x̂ mean(h x̂))} into {@code dx} (unless null; may alias g),
+     * {@code dw[j] += Σ_r g x̂} and {@code db[j] += Σ_r g} (float64 accumulators, unless null),
+     * rows in order (a backend may first sum a fixed block of rows in float32).
+     */
+    void layerNormBackward(float[] x, int xOff, float[] g, int gOff, float[] w, float[] mean, float[] rstd,
+                           float[] dx, int dxOff, double[] dw, double[] db, int rows, int dim);
 
     /** Binary elementwise operations. */
     enum BinaryOp { ADD, SUB, MUL, DIV, MAX, MIN }

@@ -482,4 +482,97 @@ public final class PlainKernels implements Kernels {
     public void gelu(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
         GeluF32.forward(x, xOff, y, yOff, dy, dyOff, n);
     }
+
+    @Override
+    public void layerNorm(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff, float[] mean, float[] rstd,
+                          int rows, int dim, float eps) {
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * dim;
+            int yb = yOff + r * dim;
+            float s = 0f;
+            for (int j = 0; j < dim; j++) {
+                s += x[xb + j];
+            }
+            float mu = s / dim;
+            float v = 0f;
+            for (int j = 0; j < dim; j++) {
+                float c = x[xb + j] - mu;
+                v += c * c;
+            }
+            float rs = (float) (1 / Math.sqrt((double) v / dim + eps));
+            mean[r] = mu;
+            rstd[r] = rs;
+            for (int j = 0; j < dim; j++) {
+                float h = (x[xb + j] - mu) * rs;
+                if (w != null) {
+                    h *= w[j];
+                }
+                if (b != null) {
+                    h += b[j];
+                }
+                y[yb + j] = h;
+            }
+        }
+    }
+
+    @Override
+    public void layerNormBackward(float[] x, int xOff, float[] g, int gOff, float[] w, float[] mean, float[] rstd,
+                                  float[] dx, int dxOff, double[] dw, double[] db, int rows, int dim) {
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * dim;
+            int gb = gOff + r * dim;
+            float mu = mean[r];
+            float rs = rstd[r];
+            float m1 = 0f;
+            float m2 = 0f;
+            for (int j = 0; j < dim; j++) {
+                float gj = g[gb + j];
+                float xh = (x[xb + j] - mu) * rs;
+                float h = w == null ? gj : gj * w[j];
+                m1 += h;
+                m2 += h * xh;
+                if (dw != null) {
+                    dw[j] += gj * xh;
+                }
+                if (db != null) {
+                    db[j] += gj;
+                }
+            }
+            if (dx != null) {
+                m1 /= dim;
+                m2 /= dim;
+                int ob = dxOff + r * dim;
+                for (int j = 0; j < dim; j++) {
+                    float xh = (x[xb + j] - mu) * rs;
+                    float h = w == null ? g[gb + j] : g[gb + j] * w[j];
+                    dx[ob + j] = (h - m1 - xh * m2) * rs;
+                }
+            }
+        }
+    }
+
+    @Override
+    public double sumOfSquares(float[] x, int xOff, int n) {
+        // four accumulators: the additions of one do not wait for the others
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            double a = x[xOff + i];
+            double b = x[xOff + i + 1];
+            double c = x[xOff + i + 2];
+            double d = x[xOff + i + 3];
+            s0 += a * a;
+            s1 += b * b;
+            s2 += c * c;
+            s3 += d * d;
+        }
+        for (; i < n; i++) {
+            double a = x[xOff + i];
+            s0 += a * a;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
 }

@@ -137,4 +137,26 @@ class GeluKernelTest {
             }
         }
     }
+
+    @Test
+    void twoThreadsGiveTheOneThreadBits() {
+        Kernels one = KernelBackends.create("plain", 1);
+        Kernels two = KernelBackends.vectorModulePresent() ? KernelBackends.create("vector", 2) : one;
+        Rng rng = Rng.seeded(5);
+        int n = (1 << 17) + 9;
+        float[] x = new float[n + 1];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rng.nextGaussian() * 3);
+        }
+        float[] y1 = new float[n];
+        float[] d1 = new float[n];
+        float[] y2 = new float[n];
+        float[] d2 = new float[n];
+        one.gelu(x, 1, y1, 0, d1, 0, n);
+        two.gelu(x, 1, y2, 0, d2, 0, n);
+        assertArrayEquals(y1, y2, "values");
+        assertArrayEquals(d1, d2, "derivatives");
+        two.gelu(x, 1, y2, 0, null, 0, n);
+        assertArrayEquals(y1, y2, "values without derivatives");
+    }
 }

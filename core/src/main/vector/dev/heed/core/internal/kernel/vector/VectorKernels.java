@@ -8,6 +8,7 @@ import dev.heed.core.internal.kernel.PlainKernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.apiguardian.api.API;
 
@@ -657,6 +658,215 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void gelu(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
-        VectorGelu.forward(x, xOff, y, yOff, dy, dyOff, n);
+        // elementwise, so any split gives the same bits; pieces are whole vectors
+        int tasks = threads <= 1 || n < PARALLEL_GELU_ELEMENTS ? 1 : threads;
+        if (tasks == 1) {
+            VectorGelu.forward(x, xOff, y, yOff, dy, dyOff, n);
+            return;
+        }
+        KernelPool.run(tasks, t -> {
+            int lo = cut(n, tasks, t, FL);
+            int hi = cut(n, tasks, t + 1, FL);
+            VectorGelu.forward(x, xOff + lo, y, yOff + lo, dy, dyOff + lo, hi - lo);
+        });
+    }
+
+    /** Elements from which the GELU is split over the threads (about 25 µs of work per thread). */
+    private static final int PARALLEL_GELU_ELEMENTS = 1 << 16;
+
+    // Rotations by a half, a quarter, an eighth and a sixteenth of a vector, for treeSum (constants,
+    // so C2 intrinsifies the rearranges; a rotation by 0 is never applied)
+    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(FS, Math.max(1, FL >> 1), 1, true);
+    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(FS, Math.max(1, FL >> 2), 1, true);
+    private static final VectorShuffle<Float> ROT3 = VectorShuffle.iota(FS, Math.max(1, FL >> 3), 1, true);
+    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(FS, Math.max(1, FL >> 4), 1, true);
+
+    /**
+     * The sum of the lanes as a fixed tree (add the vector rotated by half its length, then by a
+     * quarter, …): lane-wise IEEE additions in an order that does not depend on the JIT, and much
+     * cheaper than adding the lanes one by one. Vectors of more than 16 floats (wider than 512
+     * bits) add their lanes one by one.
+     */
+    private static float treeSum(FloatVector v) {
+        if (FL > 16) {
+            float s = 0f;
+            for (int l = 0; l < FL; l++) {
+                s += v.lane(l);
+            }
+            return s;
+        }
+        if (FL >= 2) {
+            v = v.add(v.rearrange(ROT1));
+        }
+        if (FL >= 4) {
+            v = v.add(v.rearrange(ROT2));
+        }
+        if (FL >= 8) {
+            v = v.add(v.rearrange(ROT3));
+        }
+        if (FL >= 16) {
+            v = v.add(v.rearrange(ROT4));
+        }
+        return v.lane(0);
+    }
+
+    @Override
+    public void layerNorm(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff, float[] mean, float[] rstd,
+                          int rows, int dim, float eps) {
+        int bound = FS.loopBound(dim);
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * dim;
+            int yb = yOff + r * dim;
+            FloatVector acc = FloatVector.zero(FS);
+            int j = 0;
+            for (; j < bound; j += FL) {
+                acc = acc.add(FloatVector.fromArray(FS, x, xb + j));
+            }
+            float s = treeSum(acc);
+            for (; j < dim; j++) {
+                s += x[xb + j];
+            }
+            float mu = s / dim;
+            FloatVector muv = FloatVector.broadcast(FS, mu);
+            acc = FloatVector.zero(FS);
+            for (j = 0; j < bound; j += FL) {
+                FloatVector c = FloatVector.fromArray(FS, x, xb + j).sub(muv);
+                acc = c.fma(c, acc);
+            }
+            float v = treeSum(acc);
+            for (; j < dim; j++) {
+                float c = x[xb + j] - mu;
+                v += c * c;
+            }
+            float rs = (float) (1 / Math.sqrt((double) v / dim + eps));
+            mean[r] = mu;
+            rstd[r] = rs;
+            FloatVector rsv = FloatVector.broadcast(FS, rs);
+            for (j = 0; j < bound; j += FL) {
+                FloatVector h = FloatVector.fromArray(FS, x, xb + j).sub(muv).mul(rsv);
+                if (w != null) {
+                    h = h.mul(FloatVector.fromArray(FS, w, j));
+                }
+                if (b != null) {
+                    h = h.add(FloatVector.fromArray(FS, b, j));
+                }
+                h.intoArray(y, yb + j);
+            }
+            for (; j < dim; j++) {
+                float h = (x[xb + j] - mu) * rs;
+                if (w != null) {
+                    h *= w[j];
+                }
+                if (b != null) {
+                    h += b[j];
+                }
+                y[yb + j] = h;
+            }
+        }
+    }
+
+    /** Rows whose weight and bias gradients are summed in float32 before joining the float64 totals. */
+    private static final int LN_GRAD_BLOCK = 16;
+
+    @Override
+    public void layerNormBackward(float[] x, int xOff, float[] g, int gOff, float[] w, float[] mean, float[] rstd,
+                                  float[] dx, int dxOff, double[] dw, double[] db, int rows, int dim) {
+        int bound = FS.loopBound(dim);
+        // per block of rows: float32 partial sums (cheap to update), then one widening add into the totals
+        float[] dwPart = dw == null ? null : new float[dim];
+        float[] dbPart = db == null ? null : new float[dim];
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * dim;
+            int gb = gOff + r * dim;
+            float mu = mean[r];
+            float rs = rstd[r];
+            FloatVector muv = FloatVector.broadcast(FS, mu);
+            FloatVector rsv = FloatVector.broadcast(FS, rs);
+            FloatVector a1 = FloatVector.zero(FS);
+            FloatVector a2 = FloatVector.zero(FS);
+            int j = 0;
+            for (; j < bound; j += FL) {
+                FloatVector gj = FloatVector.fromArray(FS, g, gb + j);
+                FloatVector xh = FloatVector.fromArray(FS, x, xb + j).sub(muv).mul(rsv);
+                FloatVector h = w == null ? gj : gj.mul(FloatVector.fromArray(FS, w, j));
+                a1 = a1.add(h);
+                a2 = h.fma(xh, a2);
+                if (dwPart != null) {
+                    gj.fma(xh, FloatVector.fromArray(FS, dwPart, j)).intoArray(dwPart, j);
+                }
+                if (dbPart != null) {
+                    gj.add(FloatVector.fromArray(FS, dbPart, j)).intoArray(dbPart, j);
+                }
+            }
+            float m1 = treeSum(a1);
+            float m2 = treeSum(a2);
+            for (; j < dim; j++) {
+                float gj = g[gb + j];
+                float xh = (x[xb + j] - mu) * rs;
+                float h = w == null ? gj : gj * w[j];
+                m1 += h;
+                m2 += h * xh;
+                if (dwPart != null) {
+                    dwPart[j] = Math.fma(gj, xh, dwPart[j]);
+                }
+                if (dbPart != null) {
+                    dbPart[j] += gj;
+                }
+            }
+            if ((r + 1) % LN_GRAD_BLOCK == 0 || r + 1 == rows) {
+                flushInto(dwPart, dw, dim);
+                flushInto(dbPart, db, dim);
+            }
+            if (dx == null) {
+                continue;
+            }
+            m1 /= dim;
+            m2 /= dim;
+            FloatVector m1v = FloatVector.broadcast(FS, m1);
+            FloatVector m2v = FloatVector.broadcast(FS, m2);
+            int ob = dxOff + r * dim;
+            for (j = 0; j < bound; j += FL) {
+                FloatVector gj = FloatVector.fromArray(FS, g, gb + j);
+                FloatVector xh = FloatVector.fromArray(FS, x, xb + j).sub(muv).mul(rsv);
+                FloatVector h = w == null ? gj : gj.mul(FloatVector.fromArray(FS, w, j));
+                h.sub(m1v).sub(xh.mul(m2v)).mul(rsv).intoArray(dx, ob + j);
+            }
+            for (; j < dim; j++) {
+                float xh = (x[xb + j] - mu) * rs;
+                float h = w == null ? g[gb + j] : g[gb + j] * w[j];
+                dx[ob + j] = (h - m1 - xh * m2) * rs;
+            }
+        }
+    }
+
+    /** {@code total += part} (widened to float64), then clears {@code part}; no-op when part is null. */
+    private static void flushInto(float[] part, double[] total, int n) {
+        if (part == null) {
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            total[j] += part[j];
+        }
+        java.util.Arrays.fill(part, 0f);
+    }
+
+    @Override
+    public double sumOfSquares(float[] x, int xOff, int n) {
+        DoubleVector s0 = DoubleVector.zero(DS);
+        DoubleVector s1 = DoubleVector.zero(DS);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector v = FloatVector.fromArray(FS, x, xOff + i);
+            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, 1);
+            s0 = lo.fma(lo, s0);
+            s1 = hi.fma(hi, s1);
+        }
+        double s = lanesInOrder(s0.add(s1));
+        for (; i < n; i++) {
+            double a = x[xOff + i];
+            s += a * a;
+        }
+        return s;
     }
 }
