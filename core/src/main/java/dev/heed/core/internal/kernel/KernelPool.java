@@ -13,10 +13,9 @@ import org.apiguardian.api.API;
  * that run pieces of a kernel call while the calling thread runs pieces too. Pieces are taken
  * dynamically, so a late worker only takes fewer. A call hands work only to idle workers; a worker
  * busy with another call is skipped, so calls from several threads, or nested calls, never wait
- * behind each other. Waking a parked worker costs tens of microseconds, so a worker spins for
- * {@code SPIN_NANOS} after each piece before it parks (products come back to back in a model
- * step), and kernels only split work that takes much longer than a wake-up (see
- * {@link #PARALLEL_FLOPS}).
+ * behind each other. Waking a parked worker costs tens of microseconds, so kernels only split
+ * work that takes much longer than that (see {@link #PARALLEL_FLOPS}); {@code -Dheed.spinMicros=N}
+ * makes idle workers spin N microseconds before they park.
  *
  * <p>The number of threads defaults to {@link Runtime#availableProcessors()} and can be capped
  * with the system property {@code heed.threads} (read once, when the pool is first used).
@@ -143,13 +142,18 @@ public final class KernelPool {
         }
     }
 
+    /** The system property that sets {@link #SPIN_NANOS} in microseconds. */
+    public static final String SPIN_PROPERTY = "heed.spinMicros";
+
     /**
-     * How long an idle worker spins before it parks. Waking a parked thread costs tens of
-     * microseconds here, as much as a mid-sized product; a model's step issues products back to
-     * back with short gaps, so a worker that has just finished waits actively for a while, as
-     * OpenMP runtimes do by default.
+     * How long an idle worker (and a caller waiting for its workers) spins before it parks, from
+     * {@code -Dheed.spinMicros} (default 0: park at once). Waking a parked thread costs tens of
+     * microseconds, and products come back to back in a model step, so spinning can save the
+     * wake-ups on an otherwise idle machine; on a shared machine a spinning thread takes the core
+     * from the thread it waits for (measured: the char-LM step 35 ms with 0, 47-53 ms with 200 us
+     * under a load of 4 on 2 cores).
      */
-    static final long SPIN_NANOS = 200_000;
+    static final long SPIN_NANOS = 1000L * Math.max(0L, Long.getLong(SPIN_PROPERTY, 0L));
 
     /**
      * A pool worker: runs one job at a time, handed over through {@link #offer}. Calls made from a
