@@ -1507,9 +1507,25 @@ public final class Tensor {
             Tensor b = other;
             record(out, "matmul", g -> new Tensor[] {
                 a.requiresGrad ? sumTo(g.matmul(b.mT()), a.shape) : null,
-                b.requiresGrad ? sumTo(a.mT().matmul(g), b.shape) : null}, a, b);
+                b.requiresGrad ? matmulGradRight(a, b, g) : null}, a, b);
         }
         return out;
+    }
+
+    /**
+     * The gradient of the right operand of {@code a @ b}. When a matrix {@code b} meets a batch of
+     * {@code a} (a linear layer over {@code [B, T, k]}), the batch is folded into the inner
+     * dimension: one {@code k × (B·T) · (B·T) × n} product instead of B products and a sum over
+     * their {@code [B, k, n]} stack.
+     */
+    private static Tensor matmulGradRight(Tensor a, Tensor b, Tensor g) {
+        int ra = a.shape.length;
+        if (b.shape.length == 2 && ra > 2 && g.shape.length == ra && a.numel > 0 && b.numel > 0) {
+            int k = a.shape[ra - 1];
+            int n = b.shape[1];
+            return a.reshape(-1, k).mT().matmul(g.reshape(-1, n));
+        }
+        return sumTo(a.mT().matmul(g), b.shape);
     }
 
     /** @return the last two dimensions swapped (a view), like {@code x.mT} */
