@@ -56,9 +56,12 @@ final class FlashF64 {
         int qOff = (bh * g.tq + i0) * d;
         for (int j0 = 0; j0 < kEnd; j0 += g.bk) {
             int nk = Math.min(g.bk, kEnd - j0);
-            Blas.dgemm(false, true, nq, nk, d, 1.0, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
-            for (int r = 0; r < nq; r++) {
-                int o = r * nk;
+            // rows above r0 see no key of this tile (causal): they take no part in its products
+            int r0 = g.firstRow(len, i0, nq, j0);
+            int mq = nq - r0;
+            Blas.dgemm(false, true, mq, nk, d, 1.0, q, qOff + r0 * d, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
+            for (int r = r0; r < nq; r++) {
+                int o = (r - r0) * nk;
                 if (bias != null) {
                     int bo = (hh * rows + i0 - q0 + r) * biasKeys + j0;
                     for (int c = 0; c < nk; c++) {
@@ -69,10 +72,7 @@ final class FlashF64 {
                 if (lim < nk) {
                     Arrays.fill(s, o + lim, o + nk, NEG_INF);
                 }
-                double bmax = NEG_INF;
-                for (int c = 0; c < lim; c++) {
-                    bmax = Math.max(bmax, s[o + c]);
-                }
+                double bmax = rowMax(s, o, lim);
                 double mOld = m[r];
                 double mNew = Math.max(mOld, bmax);
                 if (mNew == NEG_INF) {
@@ -91,16 +91,11 @@ final class FlashF64 {
                     s[o + c] -= mNew;
                 }
             }
-            Blas.exp(s, 0, nq * nk);
-            for (int r = 0; r < nq; r++) {
-                int o = r * nk;
-                double sum = 0.0;
-                for (int c = 0; c < nk; c++) {
-                    sum += s[o + c];
-                }
-                l[r] += sum;
+            Blas.exp(s, 0, mq * nk);
+            for (int r = r0; r < nq; r++) {
+                l[r] += rowSum(s, (r - r0) * nk, nk);
             }
-            Blas.dgemm(false, false, nq, dv, nk, 1.0, s, 0, nk, v, (bh * g.tk + j0) * dv, dv, 1.0, acc, 0, dv);
+            Blas.dgemm(false, false, mq, dv, nk, 1.0, s, 0, nk, v, (bh * g.tk + j0) * dv, dv, 1.0, acc, r0 * dv, dv);
         }
         for (int r = 0; r < nq; r++) {
             int row = bh * g.tq + i0 + r;
@@ -160,9 +155,13 @@ final class FlashF64 {
         int row0 = bh * g.tq + i0;
         for (int j0 = 0; j0 < kEnd; j0 += g.bk) {
             int nk = Math.min(g.bk, kEnd - j0);
-            Blas.dgemm(false, true, nq, nk, d, 1.0, q, qOff, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
-            for (int r = 0; r < nq; r++) {
-                int o = r * nk;
+            int r0 = g.firstRow(len, i0, nq, j0);
+            int mq = nq - r0;
+            int qr = qOff + r0 * d;
+            int oRow = oOff + r0 * w;
+            Blas.dgemm(false, true, mq, nk, d, 1.0, q, qr, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
+            for (int r = r0; r < nq; r++) {
+                int o = (r - r0) * nk;
                 double lr = lse[row0 + r];
                 int lim = Math.min(nk, Math.max(0, g.limit(len, i0 + r) - j0));
                 if (lr == NEG_INF || lim == 0) {
@@ -183,13 +182,13 @@ final class FlashF64 {
                     Arrays.fill(s, o + lim, o + nk, NEG_INF);
                 }
             }
-            Blas.exp(s, 0, nq * nk);
+            Blas.exp(s, 0, mq * nk);
             int kOff = (bh * g.tk + j0) * d;
             int vOff = (bh * g.tk + j0) * w;
-            Blas.dgemm(true, false, nk, w, nq, 1.0, s, 0, nk, dO, oOff, w, 1.0, dv, vOff, w);
-            Blas.dgemm(false, true, nq, nk, w, 1.0, dO, oOff, w, v, vOff, w, 0.0, dp, 0, nk);
-            for (int r = 0; r < nq; r++) {
-                int o = r * nk;
+            Blas.dgemm(true, false, nk, w, mq, 1.0, s, 0, nk, dO, oRow, w, 1.0, dv, vOff, w);
+            Blas.dgemm(false, true, mq, nk, w, 1.0, dO, oRow, w, v, vOff, w, 0.0, dp, 0, nk);
+            for (int r = r0; r < nq; r++) {
+                int o = (r - r0) * nk;
                 double dr = delta[row0 + r];
                 for (int c = 0; c < nk; c++) {
                     dp[o + c] = s[o + c] * (dp[o + c] - dr);
@@ -201,8 +200,52 @@ final class FlashF64 {
                     }
                 }
             }
-            Blas.dgemm(false, false, nq, d, nk, 1.0, dp, 0, nk, k, kOff, d, 1.0, dq, qOff, d);
-            Blas.dgemm(true, false, nk, d, nq, 1.0, dp, 0, nk, q, qOff, d, 1.0, dk, kOff, d);
+            Blas.dgemm(false, false, mq, d, nk, 1.0, dp, 0, nk, k, kOff, d, 1.0, dq, qr, d);
+            Blas.dgemm(true, false, nk, d, mq, 1.0, dp, 0, nk, q, qr, d, 1.0, dk, kOff, d);
         }
+    }
+
+    /**
+     * The largest of {@code n} values from {@code x[o]} ({@code -inf} for none), over four
+     * independent running maxima so consecutive comparisons do not wait on each other.
+     */
+    private static double rowMax(double[] x, int o, int n) {
+        double m0 = NEG_INF;
+        double m1 = NEG_INF;
+        double m2 = NEG_INF;
+        double m3 = NEG_INF;
+        int c = 0;
+        for (; c + 3 < n; c += 4) {
+            m0 = Math.max(m0, x[o + c]);
+            m1 = Math.max(m1, x[o + c + 1]);
+            m2 = Math.max(m2, x[o + c + 2]);
+            m3 = Math.max(m3, x[o + c + 3]);
+        }
+        for (; c < n; c++) {
+            m0 = Math.max(m0, x[o + c]);
+        }
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+    }
+
+    /**
+     * The sum of {@code n} values from {@code x[o]} as four interleaved partial sums added in a fixed
+     * order (independent additions pipeline; one running sum waits on every addition).
+     */
+    private static double rowSum(double[] x, int o, int n) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int c = 0;
+        for (; c + 3 < n; c += 4) {
+            s0 += x[o + c];
+            s1 += x[o + c + 1];
+            s2 += x[o + c + 2];
+            s3 += x[o + c + 3];
+        }
+        for (; c < n; c++) {
+            s0 += x[o + c];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }
