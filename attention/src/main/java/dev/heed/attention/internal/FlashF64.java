@@ -33,17 +33,21 @@ final class FlashF64 {
             double[] m = new double[g.bq];
             double[] l = new double[g.bq];
             double[] acc = new double[g.bq * g.dv];
+            double[] kt = new double[g.d * g.tk];
             for (int bh = t; bh < g.b * g.h; bh += tasks) {
+                int keys = g.limit(g.length(bh / g.h), q0 + rows - 1);
+                transpose(k, bh * g.tk * g.d, keys, g.d, g.bk, kt);
                 for (int i0 = q0; i0 < q0 + rows; i0 += g.bq) {
-                    forwardTile(g, q, k, v, bias, q0, rows, biasKeys, out, lse, bh, i0, Math.min(g.bq, q0 + rows - i0),
-                            s, m, l, acc);
+                    forwardTile(g, q, kt, keys, v, bias, q0, rows, biasKeys, out, lse, bh, i0,
+                            Math.min(g.bq, q0 + rows - i0), s, m, l, acc);
                 }
             }
         });
     }
 
-    private static void forwardTile(FlashGeometry g, double[] q, double[] k, double[] v, double[] bias, int q0, int rows,
-                                    int biasKeys, double[] out, double[] lse, int bh, int i0, int nq,
+    /** One query tile; {@code kt} holds this sequence-head's first {@code keys} keys transposed tile by tile. */
+    private static void forwardTile(FlashGeometry g, double[] q, double[] kt, int keys, double[] v, double[] bias,
+                                    int q0, int rows, int biasKeys, double[] out, double[] lse, int bh, int i0, int nq,
                                     double[] s, double[] m, double[] l, double[] acc) {
         int d = g.d;
         int dv = g.dv;
@@ -59,7 +63,8 @@ final class FlashF64 {
             // rows above r0 see no key of this tile (causal): they take no part in its products
             int r0 = g.firstRow(len, i0, nq, j0);
             int mq = nq - r0;
-            Blas.dgemm(false, true, mq, nk, d, 1.0, q, qOff + r0 * d, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
+            int ktw = Math.min(g.bk, keys - j0); // row stride of this key tile in kt
+            Blas.dgemm(false, false, mq, nk, d, 1.0, q, qOff + r0 * d, d, kt, j0 * d, ktw, 0.0, s, 0, nk);
             for (int r = r0; r < nq; r++) {
                 int o = (r - r0) * nk;
                 if (bias != null) {
@@ -130,19 +135,26 @@ final class FlashF64 {
         Blas.parallelFor(tasks, t -> {
             double[] s = new double[g.bq * g.bk];
             double[] dp = new double[g.bq * g.bk];
+            double[] kt = new double[g.d * g.tk];
+            double[] vt = new double[g.dv * g.tk];
             for (int u = t; u < units; u += tasks) {
                 for (int x = 0; x < (dBias == null ? 1 : g.b); x++) {
                     int bh = dBias == null ? u : x * g.h + u;
+                    int keys = g.limit(g.length(bh / g.h), q0 + rows - 1);
+                    transpose(k, bh * g.tk * g.d, keys, g.d, g.bk, kt);
+                    transpose(v, bh * g.tk * g.dv, keys, g.dv, g.bk, vt);
                     for (int i0 = q0; i0 < q0 + rows; i0 += g.bq) {
-                        backwardTile(g, q, k, v, bias, q0, rows, biasKeys, lse, dO, delta, dq, dk, dv, dBias, bh, i0,
-                                Math.min(g.bq, q0 + rows - i0), s, dp);
+                        backwardTile(g, q, k, kt, vt, keys, bias, q0, rows, biasKeys, lse, dO, delta, dq, dk, dv, dBias,
+                                bh, i0, Math.min(g.bq, q0 + rows - i0), s, dp);
                     }
                 }
             }
         });
     }
 
-    private static void backwardTile(FlashGeometry g, double[] q, double[] k, double[] v, double[] bias, int q0, int rows,
+    /** One query tile; {@code kt} and {@code vt} hold the first {@code keys} keys and values transposed. */
+    private static void backwardTile(FlashGeometry g, double[] q, double[] k, double[] kt, double[] vt, int keys,
+                                     double[] bias, int q0, int rows,
                                      int biasKeys, double[] lse, double[] dO, double[] delta, double[] dq, double[] dk,
                                      double[] dv, double[] dBias, int bh, int i0, int nq, double[] s, double[] dp) {
         int d = g.d;
@@ -159,7 +171,8 @@ final class FlashF64 {
             int mq = nq - r0;
             int qr = qOff + r0 * d;
             int oRow = oOff + r0 * w;
-            Blas.dgemm(false, true, mq, nk, d, 1.0, q, qr, d, k, (bh * g.tk + j0) * d, d, 0.0, s, 0, nk);
+            int ktw = Math.min(g.bk, keys - j0); // row stride of this key tile in kt and vt
+            Blas.dgemm(false, false, mq, nk, d, 1.0, q, qr, d, kt, j0 * d, ktw, 0.0, s, 0, nk);
             for (int r = r0; r < nq; r++) {
                 int o = (r - r0) * nk;
                 double lr = lse[row0 + r];
@@ -186,7 +199,7 @@ final class FlashF64 {
             int kOff = (bh * g.tk + j0) * d;
             int vOff = (bh * g.tk + j0) * w;
             Blas.dgemm(true, false, nk, w, mq, 1.0, s, 0, nk, dO, oRow, w, 1.0, dv, vOff, w);
-            Blas.dgemm(false, true, mq, nk, w, 1.0, dO, oRow, w, v, vOff, w, 0.0, dp, 0, nk);
+            Blas.dgemm(false, false, mq, nk, w, 1.0, dO, oRow, w, vt, j0 * w, ktw, 0.0, dp, 0, nk);
             for (int r = r0; r < nq; r++) {
                 int o = (r - r0) * nk;
                 double dr = delta[row0 + r];
@@ -247,5 +260,24 @@ final class FlashF64 {
             s0 += x[o + c];
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * Writes the first {@code n} rows of the {@code n × w} block at {@code src[off]} into {@code dst}
+     * transposed tile by tile: the tile of rows {@code [j0, j0 + nk)} becomes a {@code w × nk} block at
+     * {@code dst[j0 * w]}. The score products then read their right operand in place, contiguous,
+     * instead of gathering it for every query tile.
+     */
+    private static void transpose(double[] src, int off, int n, int w, int tile, double[] dst) {
+        for (int j0 = 0; j0 < n; j0 += tile) {
+            int nk = Math.min(tile, n - j0);
+            int base = j0 * w;
+            for (int p = 0; p < w; p++) {
+                int o = base + p * nk;
+                for (int j = 0, i = off + j0 * w + p; j < nk; j++, i += w) {
+                    dst[o + j] = src[i];
+                }
+            }
+        }
     }
 }
