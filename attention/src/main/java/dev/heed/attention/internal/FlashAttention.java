@@ -269,6 +269,44 @@ public final class FlashAttention {
         }
     }
 
+    /** {@code Σ a[o + c] b[o + c]} over {@code c < n} as four interleaved partial sums (they pipeline). */
+    private static float dot(float[] a, float[] b, int o, int n) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int c = 0;
+        for (; c + 3 < n; c += 4) {
+            s0 += a[o + c] * b[o + c];
+            s1 += a[o + c + 1] * b[o + c + 1];
+            s2 += a[o + c + 2] * b[o + c + 2];
+            s3 += a[o + c + 3] * b[o + c + 3];
+        }
+        for (; c < n; c++) {
+            s0 += a[o + c] * b[o + c];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** The float64 twin of {@link #dot(float[], float[], int, int)}. */
+    private static double dot(double[] a, double[] b, int o, int n) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int c = 0;
+        for (; c + 3 < n; c += 4) {
+            s0 += a[o + c] * b[o + c];
+            s1 += a[o + c + 1] * b[o + c + 1];
+            s2 += a[o + c + 2] * b[o + c + 2];
+            s3 += a[o + c + 3] * b[o + c + 3];
+        }
+        for (; c < n; c++) {
+            s0 += a[o + c] * b[o + c];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     private List<Tensor> trainableBiasParameters() {
         List<Tensor> params = new ArrayList<>();
         if (bias != null) {
@@ -369,12 +407,7 @@ public final class FlashAttention {
         float[][] backward(float[] dO, List<Tensor> params, Tensor[] pg) {
             float[] delta = new float[lse.length];
             for (int row = 0; row < delta.length; row++) {
-                int o = row * g.dv;
-                float acc = 0f;
-                for (int c = 0; c < g.dv; c++) {
-                    acc += dO[o + c] * out[o + c];
-                }
-                delta[row] = acc;
+                delta[row] = dot(dO, out, row * g.dv, g.dv);
             }
             float[] dq = new float[q.length];
             float[] dk = new float[k.length];
@@ -460,12 +493,7 @@ public final class FlashAttention {
             double[] dO = grad.toDoubleArray();
             double[] delta = new double[lse.length];
             for (int row = 0; row < delta.length; row++) {
-                int o = row * g.dv;
-                double acc = 0.0;
-                for (int c = 0; c < g.dv; c++) {
-                    acc += dO[o + c] * out[o + c];
-                }
-                delta[row] = acc;
+                delta[row] = dot(dO, out, row * g.dv, g.dv);
             }
             double[] dq = new double[q.length];
             double[] dk = new double[k.length];
