@@ -181,7 +181,7 @@ class GemmTest {
     /**
      * Attention's tile products: full register tiles with alpha = 1 that overwrite C (beta = 0, over
      * NaN) or add to it (beta = 1), short k (1, 32) and k beyond one chunk, next to ragged edges
-     * (37 rows, 45 columns) and other factors, every transpose.
+     * (37 rows, 45 columns) and other factors, every transpose, against the float64 reference.
      */
     @ParameterizedTest
     @MethodSource("backends")
