@@ -28,6 +28,9 @@ public final class AttentionQuick {
 
     private static final System.Logger LOG = System.getLogger(AttentionQuick.class.getName());
 
+    /** Least warm-up time per shape. */
+    private static final long WARM_UP_NANOS = 1_000_000_000L;
+
     private AttentionQuick() {}
 
     /**
@@ -54,7 +57,17 @@ public final class AttentionQuick {
             double[] inf = new double[r];
             double[] cpuF = new double[r];
             double[] cpuB = new double[r];
-            for (int k = -2; k < r; k++) {
+            // warm-up: at least two steps and a second, so that short shapes are timed compiled (two
+            // steps of the smallest shape end while C2 is still compiling its kernels)
+            long warmStart = System.nanoTime();
+            for (int w = 0; w < 2 || System.nanoTime() - warmStart < WARM_UP_NANOS; w++) {
+                Tensor y = plain ? mha.forward(x, x, x, AttentionMask.causal(), true, false, null).output()
+                        : mha.forward(x, AttentionMask.causal());
+                y.backward(g);
+                mha.zeroGrad();
+                x.zeroGrad();
+            }
+            for (int k = 0; k < r; k++) {
                 long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 Tensor y = plain ? mha.forward(x, x, x, AttentionMask.causal(), true, false, null).output()
