@@ -28,6 +28,9 @@ public final class AttentionQuick {
 
     private static final System.Logger LOG = System.getLogger(AttentionQuick.class.getName());
 
+    /** Least warm-up time per shape. */
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
+
     private AttentionQuick() {}
 
     /**
@@ -54,7 +57,24 @@ public final class AttentionQuick {
             double[] inf = new double[r];
             double[] cpuF = new double[r];
             double[] cpuB = new double[r];
-            for (int k = -2; k < r; k++) {
+            // warm-up with the same steps, so that short shapes are timed compiled (a fixed two steps of the
+            // smallest shape ended while C2 was still compiling its kernels)
+            long warmStart = System.nanoTime();
+            for (int w = 0; w < 2 || warming(w, System.nanoTime() - warmStart); w++) {
+                Tensor y = plain ? mha.forward(x, x, x, AttentionMask.causal(), true, false, null).output()
+                        : mha.forward(x, AttentionMask.causal());
+                y.backward(g);
+                try (NoGrad ignored = NoGrad.enter()) {
+                    if (plain) {
+                        mha.forward(x, x, x, AttentionMask.causal(), true, false, null);
+                    } else {
+                        mha.forward(x, AttentionMask.causal());
+                    }
+                }
+                mha.zeroGrad();
+                x.zeroGrad();
+            }
+            for (int k = 0; k < r; k++) {
                 long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 Tensor y = plain ? mha.forward(x, x, x, AttentionMask.causal(), true, false, null).output()
@@ -113,6 +133,15 @@ public final class AttentionQuick {
         if (args.length > 0) {
             Files.writeString(Path.of(args[0]), md.toString());
         }
+    }
+
+    /**
+     * Whether to keep warming up after {@code steps} steps and {@code nanos}: for at least
+     * {@link #WARM_UP_NANOS}, and for at least ten steps unless that takes five times as long
+     * (the first steps run interpreted and can use up the time alone).
+     */
+    private static boolean warming(int steps, long nanos) {
+        return nanos < WARM_UP_NANOS || steps < 10 && nanos < 5 * WARM_UP_NANOS;
     }
 
     private static double median(double[] a) {

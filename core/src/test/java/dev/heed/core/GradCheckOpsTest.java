@@ -63,6 +63,8 @@ class GradCheckOpsTest {
         both(x -> x[0].mT().matmul(x[1].mT()), rnd(42, 3, 2), rnd(43, 4, 3));
         both(x -> x[0].matmul(x[1]), rnd(44, 2, 2, 3), rnd(45, 3, 2));
         both(x -> x[0].matmul(x[1]), rnd(46, 2, 1, 2, 3), rnd(47, 3, 3, 2));
+        // a batch meeting a transposed matrix (a linear layer) from a non-contiguous view
+        both(x -> x[0].transpose(0, 1).matmul(x[1].mT()), rnd(54, 3, 2, 3), rnd(55, 2, 3));
         both(x -> x[0].matmul(x[1]), rnd(48, 3), rnd(49, 3, 2));
         both(x -> x[0].matmul(x[1]), rnd(50, 2, 3), rnd(51, 3));
         both(x -> x[0].matmul(x[1]), rnd(52, 3), rnd(53, 3));

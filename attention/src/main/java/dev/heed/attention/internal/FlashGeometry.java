@@ -45,6 +45,18 @@ final class FlashGeometry {
         return Math.max(0, end);
     }
 
+    /**
+     * @return the first of the query rows {@code [i0, i0 + nq)} that sees key {@code j0} (rows are
+     *     ordered by how many keys they see), or {@code nq} when none does
+     */
+    int firstRow(int len, int i0, int nq, int j0) {
+        int r = 0;
+        while (r < nq && limit(len, i0 + r) <= j0) {
+            r++;
+        }
+        return r;
+    }
+
     /** @return the keys any sequence's rows {@code [q0, q0 + rows)} can see (the bias width of a chunk) */
     int chunkKeys(int q0, int rows) {
         int max = 0;

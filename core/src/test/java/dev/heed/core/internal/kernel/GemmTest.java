@@ -178,6 +178,29 @@ class GemmTest {
         }
     }
 
+    /**
+     * Attention's tile products: full register tiles with alpha = 1 that overwrite C (beta = 0, over
+     * NaN) or add to it (beta = 1), short k (1, 32) and k beyond one chunk, next to ragged edges
+     * (37 rows, 45 columns) and other factors, every transpose, against the float64 reference.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void tileProductsStoreOrAddTheirSums(String backend) {
+        Rng rng = Rng.seeded(707);
+        int[][] shapes = {{64, 64, 32}, {64, 32, 64}, {37, 45, 32}, {64, 64, 1}, {24, 64, 600}};
+        double[][] factors = {{1, 0}, {1, 1}, {0.5, 1}, {1, -0.5}};
+        int idx = 0;
+        for (int[] s : shapes) {
+            for (double[] f : factors) {
+                for (boolean tA : new boolean[] {false, true}) {
+                    for (boolean tB : new boolean[] {false, true}) {
+                        runCase(backend, 1, rng, tA, tB, s[0], s[1], s[2], f[0], f[1], idx++ % 2 == 1);
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void narrowProductsOfPolicyAndValueHeads(String backend) {

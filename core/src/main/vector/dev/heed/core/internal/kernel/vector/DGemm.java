@@ -13,7 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * place. Two register-blocked micro-kernels: {@link #MRP} x 2 vectors over packed A (12
  * accumulators) and {@link #MR} x 2 vectors over A read with strides (8 accumulators). Both keep
  * the C updates out of the accumulation loop: with them inlined C2 spills accumulators and runs
- * several times slower.
+ * several times slower. In the strided kernel a full tile with {@code alpha = 1} and {@code beta}
+ * 0 or 1 (or a later k chunk) is stored or added to C straight from its accumulators, after the
+ * loop: short products (attention's 32-deep tiles) otherwise spend a tenth of their time passing
+ * through the tile. The packed kernel keeps the tile: with twelve accumulators the same change made
+ * C2 compile it about twice slower within a full run (though not in isolation).
  *
  * <p>Every element of C is computed the same way whatever region of C a call covers: the sum over
  * k is cut into the same {@link #KC} chunks, each chunk is accumulated with fused multiply-adds in
@@ -511,6 +515,31 @@ final class DGemm {
             c31 = av.fma(b1, c31);
             ai += aps;
             bi += bps;
+        }
+        if (mr == MR && nr == NR && alpha == 1.0 && first && beta == 0.0) {
+            // A full tile that overwrites C (short products such as attention's score tiles): store
+            // the sums directly, the same values the tile path would write.
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+            return;
+        }
+        if (mr == MR && nr == NR && alpha == 1.0 && (!first || beta == 1.0)) {
+            // a full tile added to C: C + sum, exactly what the tile path computes for these factors
+            DoubleVector.fromArray(S, c, ci).add(c00).intoArray(c, ci);
+            DoubleVector.fromArray(S, c, ci + L).add(c01).intoArray(c, ci + L);
+            DoubleVector.fromArray(S, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
+            DoubleVector.fromArray(S, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
+            DoubleVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+            DoubleVector.fromArray(S, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
+            DoubleVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+            DoubleVector.fromArray(S, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
+            return;
         }
         // Spill to the tile and fold from there: passing vectors to a helper that C2 declines to
         // inline boxes them and runs the Vector API's slow Java fallback (seen in RL profiles).
