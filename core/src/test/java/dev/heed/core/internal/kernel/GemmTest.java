@@ -164,8 +164,10 @@ class GemmTest {
         Rng rng = Rng.seeded(202);
         // k beyond one 256-deep chunk, m beyond one 128-row block and over the direct-B limit,
         // n with ragged last panels for 16- and 32-wide panels.
-        // n = 350 takes the packed-A path of both float widths.
-        int[][] shapes = {{131, 45, 300}, {70, 97, 257}, {9, 130, 40}, {64, 64, 32}, {200, 33, 513}, {127, 350, 270}};
+        // n = 350 takes the packed-A path of both float widths; k = 1100 and 1300 take the deep
+        // float32 chunks (512, 512, then a partial one) on the six-row and the four-row kernels.
+        int[][] shapes = {{131, 45, 300}, {70, 97, 257}, {9, 130, 40}, {64, 64, 32}, {200, 33, 513}, {127, 350, 270},
+            {70, 97, 1100}, {9, 40, 1300}};
         int idx = 0;
         for (int[] s : shapes) {
             for (boolean tA : new boolean[] {false, true}) {
