@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float64 GEMM with the Vector API, in the Goto/BLIS style: C is computed in blocks; B is packed
- * into panels {@link #NR} columns wide (two vectors) and {@link #KC} deep; A is packed into panels
+ * into panels {@link #NR} columns wide (two vectors) and one k chunk deep ({@link #KC}, or
+ * {@link #KC_DEEP} for deep products); A is packed into panels
  * of {@link #MRP} rows when the product is wide enough for that to pay, and otherwise read in
  * place. Two register-blocked micro-kernels: {@link #MRP} x 2 vectors over packed A (12
  * accumulators) and {@link #MR} x 2 vectors over A read with strides (8 accumulators). Both keep
@@ -20,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 compile it about twice slower within a full run (though not in isolation).
  *
  * <p>Every element of C is computed the same way whatever region of C a call covers: the sum over
- * k is cut into the same {@link #KC} chunks, each chunk is accumulated with fused multiply-adds in
+ * k is cut into the same chunks (their depth depends on k only), each chunk is accumulated with fused multiply-adds in
  * order, and the chunk results are folded into C in order with the same scalar or lane-wise
  * operations. So splitting C over threads never changes a bit of the result.
  *
@@ -39,6 +40,16 @@ final class DGemm {
     /** Depth of one k chunk: a packed B micro-panel ({@code KC x NR}) stays in L1
      * (a packed B micro-panel of 192 x 16 doubles is 24 KiB; measured faster than 256 here). */
     static final int KC = 192;
+    /**
+     * Depth of one k chunk when k is at least {@link #DEEP_K}. Every chunk reads and writes its
+     * block of C once; for large products C no longer fits in the caches, and the deeper chunk
+     * halves that traffic (the B micro-panel then streams from L2, which keeps up).
+     */
+    static final int KC_DEEP = 384;
+    /** From this depth on, products use {@link #KC_DEEP} chunks. Depends on k only, never on the cut. */
+    static final int DEEP_K = 1024;
+    /** Row stride of a packed A block: the deepest chunk. */
+    static final int AS = KC_DEEP;
     /** Rows of A per block: the block ({@code MC x KC}) stays in L2 while the panels of B pass. */
     static final int MC = 20 * MRP;
     /** Columns of B packed at once ({@code KC x NC}). */
@@ -78,8 +89,8 @@ final class DGemm {
     /** Per-thread scratch: packed panels and the tile for edge updates. */
     static final class Scratch {
         double[] b = new double[0];
-        final double[] a = new double[KC * MR];
-        final double[] ablk = new double[KC * ((MC + MRP - 1) / MRP * MRP)];
+        final double[] a = new double[KC_DEEP * MR];
+        final double[] ablk = new double[AS * ((MC + MRP - 1) / MRP * MRP)];
         final double[] tile = new double[Math.max(MR, MRP) * NR];
         double[] narrow = new double[0];
     }
@@ -113,8 +124,9 @@ final class DGemm {
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int panels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            int chunk = chunk(k);
+            for (int pc = 0; pc < k; pc += chunk) {
+                int kc = Math.min(chunk, k - pc);
                 boolean first = pc == 0;
                 int need = kc * NR * (directB ? 1 : panels);
                 if (s.b.length < need) {
@@ -148,7 +160,7 @@ final class DGemm {
                                     kernelTransposed(kc, a, aOff + pc * lda + ic + ir, lda, bp, q * kc * NR, c,
                                             ci0 + (ic + ir) * ldc, ldc, alpha, beta, first, nr, s.tile);
                                 } else {
-                                    kernelPacked(kc, s.ablk, (ir - inPlace) * KC, bp, q * kc * NR, c,
+                                    kernelPacked(kc, s.ablk, (ir - inPlace) * AS, bp, q * kc * NR, c,
                                             ci0 + (ic + ir) * ldc, ldc, alpha, beta, first, Math.min(MRP, mc - ir), nr,
                                             s.tile);
                                 }
@@ -197,6 +209,11 @@ final class DGemm {
                 }
             }
         }
+    }
+
+    /** The k chunk of a product of depth {@code k}: the same for every cut of C over threads. */
+    static int chunk(int k) {
+        return k >= DEEP_K ? KC_DEEP : KC;
     }
 
     /**
@@ -311,8 +328,8 @@ final class DGemm {
     }
 
     /**
-     * Packs rows {@code [i, i + mc)} of an A block row by row, {@link #KC} apart: element (r, p) of
-     * the block goes to {@code dst[r * KC + p]}, and rows up to the next multiple of MRP are zero.
+     * Packs rows {@code [i, i + mc)} of an A block row by row, {@link #AS} apart: element (r, p) of
+     * the block goes to {@code dst[r * AS + p]}, and rows up to the next multiple of MRP are zero.
      * Rows of an untransposed A are plain copies; the fixed row stride lets the micro-kernel
      * address its six rows with constant offsets.
      */
@@ -322,23 +339,23 @@ final class DGemm {
         if (transA) {
             int src = aOff + pc * lda + i;
             for (int p = 0; p < kc; p++, src += lda) {
-                for (int r = 0, d = p; r < mc; r++, d += KC) {
+                for (int r = 0, d = p; r < mc; r++, d += AS) {
                     dst[d] = a[src + r];
                 }
             }
         } else {
             for (int r = 0; r < mc; r++) {
-                System.arraycopy(a, aOff + (i + r) * lda + pc, dst, r * KC, kc);
+                System.arraycopy(a, aOff + (i + r) * lda + pc, dst, r * AS, kc);
             }
         }
         for (int r = mc; r < rows; r++) {
-            java.util.Arrays.fill(dst, r * KC, r * KC + kc, 0.0);
+            java.util.Arrays.fill(dst, r * AS, r * AS + kc, 0.0);
         }
     }
 
     /**
      * The micro-kernel over packed panels, {@link #MRP} x {@link #NR}: A panel element (r, p) at
-     * {@code a[ao + r * KC + p]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written.
+     * {@code a[ao + r * AS + p]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written.
      */
     private static void kernelPacked(int kc, double[] a, int ao, double[] b, int bo,
                                      double[] c, int ci, int ldc, double alpha, double beta, boolean first,
@@ -363,19 +380,19 @@ final class DGemm {
             DoubleVector av = DoubleVector.broadcast(S, a[ia]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = DoubleVector.broadcast(S, a[ia + KC]);
+            av = DoubleVector.broadcast(S, a[ia + AS]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = DoubleVector.broadcast(S, a[ia + 2 * KC]);
+            av = DoubleVector.broadcast(S, a[ia + 2 * AS]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = DoubleVector.broadcast(S, a[ia + 3 * KC]);
+            av = DoubleVector.broadcast(S, a[ia + 3 * AS]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = DoubleVector.broadcast(S, a[ia + 4 * KC]);
+            av = DoubleVector.broadcast(S, a[ia + 4 * AS]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = DoubleVector.broadcast(S, a[ia + 5 * KC]);
+            av = DoubleVector.broadcast(S, a[ia + 5 * AS]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
