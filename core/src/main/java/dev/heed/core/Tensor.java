@@ -1471,6 +1471,74 @@ public final class Tensor {
     // =========================================================================================
 
     /**
+     * A linear layer, {@code this @ weight.mT() + bias}, like {@code torch.nn.functional.linear}:
+     * this tensor is {@code [..., in]}, {@code weight} is {@code [out, in]}, {@code bias} is
+     * {@code [out]} or null, and the result is {@code [..., out]}. With a bias the output starts as
+     * the bias rows and the product is accumulated onto it in the same pass (no separate broadcast
+     * add over the output); the value equals the composition up to float rounding (the bias may
+     * join the sum at a different point). Differentiable to any order in all three operands.
+     *
+     * @param weight {@code [out, in]}, same float dtype
+     * @param bias {@code [out]}, same float dtype, or null
+     * @return the layer's output
+     * @throws IllegalArgumentException if the shapes do not fit or the dtypes differ
+     */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        requireSameFloat("linear", this, weight);
+        if (weight.shape.length != 2 || shape.length == 0 || shape[shape.length - 1] != weight.shape[1]) {
+            throw new IllegalArgumentException("linear: input of shape " + Arrays.toString(shape)
+                    + " does not fit a weight of shape " + Arrays.toString(weight.shape) + " (expected input [..., "
+                    + (weight.shape.length == 2 ? weight.shape[1] : "?") + "] and a weight [out, in])");
+        }
+        if (bias == null) {
+            return matmul(weight.mT());
+        }
+        requireSameFloat("linear", this, bias);
+        int nOut = weight.shape[0];
+        int in = weight.shape[1];
+        if (bias.shape.length != 1 || bias.shape[0] != nOut) {
+            throw new IllegalArgumentException("linear: bias of shape " + Arrays.toString(bias.shape)
+                    + " does not fit a weight of shape " + Arrays.toString(weight.shape) + "; expected [" + nOut + "]");
+        }
+        int[] lw = matLayout(weight);
+        if (!contiguous || lw == null || numel == 0 || nOut == 0 || in == 0) {
+            return matmul(weight.mT()).add(bias);
+        }
+        int rows = numel / in;
+        int[] outShape = shape.clone();
+        outShape[outShape.length - 1] = nOut;
+        Tensor out = empty(dtype, outShape);
+        Tensor b = bias.dense();
+        // weight is [out, in]: the product needs weightᵀ, which is a transposed operand unless the
+        // weight itself is a transposed view
+        boolean tb = lw[0] == 0;
+        if (dtype == DType.FLOAT32) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(b.f, b.offset, out.f, r * nOut, nOut);
+            }
+            K.sgemm(false, tb, rows, nOut, in, 1f, f, offset, in, weight.f, weight.offset, lw[1], 1f, out.f, 0, nOut);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(b.d, b.offset, out.d, r * nOut, nOut);
+            }
+            K.dgemm(false, tb, rows, nOut, in, 1.0, d, offset, in, weight.d, weight.offset, lw[1], 1.0, out.d, 0, nOut);
+        }
+        if (requiresGrad || weight.requiresGrad || bias.requiresGrad) {
+            if (GradMode.isEnabled()) {
+                Tensor x = this;
+                record(out, "linear", g -> {
+                    Tensor g2 = g.reshape(-1, nOut);
+                    return new Tensor[] {
+                        x.requiresGrad ? g.matmul(weight) : null,
+                        weight.requiresGrad ? g2.mT().matmul(x.reshape(-1, in)) : null,
+                        bias.requiresGrad ? sumTo(g, bias.shape) : null};
+                }, x, weight, bias);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Matrix product with {@code torch.matmul} semantics: 1-D operands are treated as a row (left)
      * or column (right) vector and that dimension is removed from the result; for rank &ge; 2 the
      * last two dimensions multiply ({@code [..., m, k] @ [..., k, n] -> [..., m, n]}) and the

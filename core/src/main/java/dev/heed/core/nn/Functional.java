@@ -42,8 +42,7 @@ public final class Functional {
                     + " does not fit a weight of shape " + Arrays.toString(ws) + " (expected input [..., "
                     + (ws.length == 2 ? ws[1] : "?") + "]); check the layer's in_features");
         }
-        Tensor y = x.matmul(weight.mT());
-        return bias == null ? y : y.add(bias);
+        return x.linear(weight, bias);
     }
 
     /**
