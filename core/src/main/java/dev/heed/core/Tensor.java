@@ -1523,17 +1523,15 @@ public final class Tensor {
             }
             K.dgemm(false, tb, rows, nOut, in, 1.0, d, offset, in, weight.d, weight.offset, lw[1], 1.0, out.d, 0, nOut);
         }
-        if (requiresGrad || weight.requiresGrad || bias.requiresGrad) {
-            if (GradMode.isEnabled()) {
-                Tensor x = this;
-                record(out, "linear", g -> {
-                    Tensor g2 = g.reshape(-1, nOut);
-                    return new Tensor[] {
-                        x.requiresGrad ? g.matmul(weight) : null,
-                        weight.requiresGrad ? g2.mT().matmul(x.reshape(-1, in)) : null,
-                        bias.requiresGrad ? sumTo(g, bias.shape) : null};
-                }, x, weight, bias);
-            }
+        if ((requiresGrad || weight.requiresGrad || bias.requiresGrad) && GradMode.isEnabled()) {
+            Tensor x = this;
+            record(out, "linear", g -> {
+                Tensor g2 = g.reshape(-1, nOut);
+                return new Tensor[] {
+                    x.requiresGrad ? g.matmul(weight) : null,
+                    weight.requiresGrad ? g2.mT().matmul(x.reshape(-1, in)) : null,
+                    bias.requiresGrad ? sumTo(g, bias.shape) : null};
+            }, x, weight, bias);
         }
         return out;
     }

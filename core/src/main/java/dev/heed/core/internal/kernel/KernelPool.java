@@ -202,6 +202,11 @@ public final class KernelPool {
                 job = null;
                 try {
                     r.run();
+                } catch (Throwable e) {
+                    // jobs record their tasks' failures for the caller; anything escaping them must
+                    // not end this thread, or later calls would hand work to a worker that is gone
+                    System.getLogger("dev.heed.core.kernels").log(System.Logger.Level.ERROR,
+                            "kernel worker: a job failed outside its tasks", e);
                 } finally {
                     state.set(0);
                 }
