@@ -91,7 +91,9 @@ public final class GemmBenchCommand implements Callable<Integer> {
                 double gflops = 2.0 * n * n * (double) n / (ms * 1e-3) / 1e9;
                 ObjectNode row = result.addObject();
                 row.put("size", n);
-                row.put("gflops", Math.round(gflops * 10) / 10.0);
+                // four significant digits: a slow (cold or tiny) measurement stays positive, never 0.0
+                row.put("gflops", Double.isFinite(gflops) && gflops > 0
+                        ? new java.math.BigDecimal(gflops).round(new java.math.MathContext(4)).doubleValue() : gflops);
                 // Printed after the progress bar is gone, so the two never share a terminal line.
                 lines.add(String.format(Locale.ROOT, "n = %5d  %8.3f ms  %7.1f GFLOP/s", n, ms, gflops));
                 p.stepBy(1);
