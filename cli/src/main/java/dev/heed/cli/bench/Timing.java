@@ -12,14 +12,20 @@ final class Timing {
         void run();
     }
 
+    /** Untimed warm-up goes on for at least this long, so short calls are timed compiled, not interpreted. */
+    static final long MIN_WARMUP_NANOS = 300_000_000L;
+
     /**
-     * Runs {@code body} {@code warmup} times untimed, then at least {@code minReps} timed times and
-     * until {@code minSeconds} of timed work, at most {@code maxReps}.
+     * Runs {@code body} untimed at least {@code warmup} times and for at least
+     * {@link #MIN_WARMUP_NANOS} (a 16³ product timed after three calls ran interpreted, at a
+     * hundredth of its compiled speed), then at least {@code minReps} timed times and until
+     * {@code minSeconds} of timed work, at most {@code maxReps}.
      *
      * @return the median time of one call in milliseconds
      */
     static double medianMillis(Body body, int warmup, int minReps, int maxReps, double minSeconds) {
-        for (int i = 0; i < warmup; i++) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - warmStart < MIN_WARMUP_NANOS; i++) {
             body.run();
         }
         double[] ms = new double[maxReps];
