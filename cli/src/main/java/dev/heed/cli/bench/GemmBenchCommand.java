@@ -105,7 +105,7 @@ public final class GemmBenchCommand implements Callable<Integer> {
             lines.forEach(out::println);
             out.println("dtype " + dt.name().toLowerCase(Locale.ROOT) + ", threads "
                     + (threads == null ? "all (" + Runtime.getRuntime().availableProcessors() + ")" : threads)
-                    + "; median of timed repetitions after 3 warm-up products");
+                    + "; median of timed repetitions after at least 3 warm-up products and 0.3 s");
         }
         out.flush();
         return 0;
