@@ -1488,7 +1488,7 @@ public final class Tensor {
         if (weight.shape.length != 2 || shape.length == 0 || shape[shape.length - 1] != weight.shape[1]) {
             throw new IllegalArgumentException("linear: input of shape " + Arrays.toString(shape)
                     + " does not fit a weight of shape " + Arrays.toString(weight.shape) + " (expected input [..., "
-                    + (weight.shape.length == 2 ? weight.shape[1] : "?") + "] and a weight [out, in])");
+                    + (weight.shape.length == 2 ? weight.shape[1] : "?") + "] and a weight [out, in]); check the layer's in_features");
         }
         if (bias == null) {
             return matmul(weight.mT());

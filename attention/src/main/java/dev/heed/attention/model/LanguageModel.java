@@ -4,6 +4,7 @@ import dev.heed.attention.AttentionMask;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.core.nn.Functional;
 import dev.heed.core.nn.Dropout;
 import dev.heed.core.nn.Embedding;
 import dev.heed.core.nn.Linear;
@@ -145,7 +146,7 @@ public final class LanguageModel extends Module {
         if (weights != null && weights.length != n) {
             throw new IllegalArgumentException("LanguageModel.loss: " + weights.length + " weights for " + n + " positions");
         }
-        return Parts.crossEntropy(logits.reshape(n, config.vocabSize()), targets.toLongArray(), weights);
+        return Functional.crossEntropy(logits.reshape(n, config.vocabSize()), targets.toLongArray(), weights);
     }
 
     /** @return one empty cache per block (KV caches for attention, hidden states for recurrent mixers) */

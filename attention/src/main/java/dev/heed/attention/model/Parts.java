@@ -5,7 +5,6 @@ import dev.heed.attention.spi.SimilarityProvider;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
-import dev.heed.core.nn.Functional;
 import dev.heed.core.plugin.PluginRegistry;
 import dev.heed.core.spi.OptionSpec;
 import dev.heed.core.spi.Options;
@@ -53,13 +52,5 @@ final class Parts {
                         + " is outside the vocabulary 0 .. " + (vocab - 1));
             }
         }
-    }
-
-    /**
-     * Mean cross-entropy of {@code logits [N, V]} against {@code targets} over the positions where
-     * {@code weights} is non-zero (weights are 0/1): core's fused {@link Functional#crossEntropy}.
-     */
-    static Tensor crossEntropy(Tensor logits, long[] targets, float[] weights) {
-        return Functional.crossEntropy(logits, targets, weights);
     }
 }

@@ -4,6 +4,7 @@ import dev.heed.attention.AttentionMask;
 import dev.heed.core.DType;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
+import dev.heed.core.nn.Functional;
 import dev.heed.core.nn.Dropout;
 import dev.heed.core.nn.Embedding;
 import dev.heed.core.nn.Linear;
@@ -167,6 +168,6 @@ public final class SequenceClassifier extends Module {
             throw new IllegalArgumentException("SequenceClassifier.loss: " + y.length + " labels for a batch of "
                     + logits.size(0));
         }
-        return Parts.crossEntropy(logits, y, null);
+        return Functional.crossEntropy(logits, y, null);
     }
 }

@@ -33,15 +33,9 @@ public final class Functional {
      * @param weight [out, in]
      * @param bias [out] or null
      * @return [..., out]
+     * @throws IllegalArgumentException if the shapes do not fit (see {@link Tensor#linear})
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        int[] xs = x.shape();
-        int[] ws = weight.shape();
-        if (ws.length != 2 || xs.length == 0 || xs[xs.length - 1] != ws[1]) {
-            throw new IllegalArgumentException("linear: input of shape " + Arrays.toString(xs)
-                    + " does not fit a weight of shape " + Arrays.toString(ws) + " (expected input [..., "
-                    + (ws.length == 2 ? ws[1] : "?") + "]); check the layer's in_features");
-        }
         return x.linear(weight, bias);
     }
 

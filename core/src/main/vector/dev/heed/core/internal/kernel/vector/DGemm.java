@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 compile it about twice slower within a full run (though not in isolation).
  *
  * <p>Every element of C is computed the same way whatever region of C a call covers: the sum over
- * k is cut into the same chunks (their depth depends on k only), each chunk is accumulated with fused multiply-adds in
- * order, and the chunk results are folded into C in order with the same scalar or lane-wise
+ * k is cut into the same chunks (their depth depends on k only), each chunk is accumulated with
+ * fused multiply-adds in order, and the chunk results are folded into C in order with the same scalar or lane-wise
  * operations. So splitting C over threads never changes a bit of the result.
  *
  * <p>The float32 twin is {@link SGemm}, line for line: change both together.
@@ -416,7 +416,9 @@ final class DGemm {
     /**
      * {@link #kernelPacked} over a transposed A read in place: element (r, p) of the panel at
      * {@code a[ao + p * lda + r]}, all {@link #MRP} rows present. Same operations in the same order,
-     * so the result does not depend on which kernel computed a tile.
+     * so the result does not depend on which kernel computed a tile. A separate copy rather than one
+     * kernel with a row stride parameter: with constant row offsets the six broadcasts need no
+     * extra registers beside the twelve accumulators.
      */
     private static void kernelTransposed(int kc, double[] a, int ao, int lda, double[] b, int bo,
                                      double[] c, int ci, int ldc, double alpha, double beta, boolean first,
