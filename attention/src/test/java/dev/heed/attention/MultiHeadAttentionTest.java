@@ -142,6 +142,34 @@ class MultiHeadAttentionTest {
         assertTrue(gp[in.length - 2].abs().sum().item() > 1e-3, "the bias table receives gradient");
     }
 
+    /**
+     * Without a bias term, short packed self-attention reads the heads in place from the packed
+     * projections and writes the packed gradient: equal to the plain path, also for a sequence with
+     * no key and one with a few.
+     */
+    @Test
+    void shortPackedSelfAttentionWithoutBiasEqualsThePlainPath() {
+        int e = 16;
+        int h = 4;
+        int t = 37;
+        MultiHeadAttention mha = MultiHeadAttention.builder(e, h).build(Rng.seeded(12));
+        Tensor x = Tensor.randn(Rng.seeded(13), 3, t, e).requiresGrad(true);
+        Tensor g = Tensor.randn(Rng.seeded(14), 3, t, e);
+        AttentionMask mask = AttentionMask.causal().and(AttentionMask.keyLengths(t, 0, 5));
+        AttentionOutput packed = mha.forward(x, x, x, mask, false, false, null);
+        AttentionOutput plain = mha.forward(x, x, x, mask, true, false, null);
+        assertTrue(packed.blocked());
+        assertArrayEquals(plain.output().toFloatArray(), packed.output().toFloatArray(), 1e-5f);
+        java.util.List<Tensor> wrt = new java.util.ArrayList<>(mha.parameters());
+        wrt.add(x);
+        Tensor[] in = wrt.toArray(new Tensor[0]);
+        Tensor[] gp = Autograd.grad(new Tensor[] {packed.output()}, in, new Tensor[] {g}, false, false);
+        Tensor[] gq = Autograd.grad(new Tensor[] {plain.output()}, in, new Tensor[] {g}, false, false);
+        for (int i = 0; i < in.length; i++) {
+            assertArrayEquals(gq[i].toFloatArray(), gp[i].toFloatArray(), 1e-4f, "gradient " + i);
+        }
+    }
+
     @Test
     void kvCacheStepsEqualTheFullSequenceForEverySimilarityAndPositionalScheme() {
         java.util.List<Map<String, Object>> variants = new java.util.ArrayList<>();

@@ -163,6 +163,105 @@ public final class Blas {
         Loops.K.unary(Kernels.UnaryOp.EXP, x, off, x, off, n);
     }
 
+    /**
+     * In-place float32 softmax of {@code scale} times {@code rows} contiguous rows of length
+     * {@code n} from {@code x[off]}, each over its first {@code L(r)} entries, the rest becoming 0:
+     * {@code L(r) = n} when {@code period <= 0}, else {@code clamp(firstLimit + r mod period, 0, n)}
+     * (a causal mask repeating every {@code period} rows; {@code firstLimit = 1, period = n} is
+     * the usual lower triangle of square blocks). A row that keeps no entry, or whose kept entries
+     * are all {@code -inf}, becomes zeros. The kernel of float32
+     * {@link Tensor#scaledMaskedSoftmax}: the same exponentials and summation order, so results do
+     * not depend on threads or process.
+     *
+     * @param x values, overwritten by the weights
+     * @param off first element
+     * @param rows number of rows, ≥ 0
+     * @param n row length, ≥ 0
+     * @param scale positive finite factor applied to the values first
+     * @param firstLimit kept entries of row 0 when {@code period > 0}
+     * @param period rows after which the mask repeats; ≤ 0 for no mask
+     * @throws IllegalArgumentException if a size is negative, the rows do not fit {@code x}, or the
+     *     scale is not positive and finite
+     */
+    public static void softmaxRows(float[] x, int off, int rows, int n, float scale, int firstLimit, int period) {
+        checkRows("softmaxRows", "x", x.length, off, rows, n);
+        Loops.K.softmaxRows(x, off, x, off, rows, n, scale, firstLimit, period);
+    }
+
+    /**
+     * Backward of {@link #softmaxRows} in place: for each row, with {@code y} the weights and
+     * {@code g} the gradient of the weights, {@code g_j ← scale · y_j (g_j − Σ_i y_i g_i)}, the
+     * gradient of the unscaled values (entries the mask zeroed have {@code y = 0} and get 0).
+     *
+     * @param y the weights {@link #softmaxRows} produced
+     * @param yOff first weight
+     * @param g gradient of the weights, overwritten by the gradient of the scores
+     * @param gOff first gradient element
+     * @param rows number of rows, ≥ 0
+     * @param n row length, ≥ 0
+     * @param scale the factor {@link #softmaxRows} applied
+     * @throws IllegalArgumentException if a size is negative or the rows do not fit an array
+     */
+    public static void softmaxRowsBackward(float[] y, int yOff, float[] g, int gOff, int rows, int n, float scale) {
+        checkRows("softmaxRowsBackward", "y", y.length, yOff, rows, n);
+        checkRows("softmaxRowsBackward", "g", g.length, gOff, rows, n);
+        Loops.K.softmaxRowsBackward(y, yOff, g, gOff, g, gOff, rows, n, scale);
+    }
+
+    /**
+     * In-place float32 softmax down the columns of the {@code rows × cols} block at {@code x[off]}
+     * (row stride {@code cols}): the transpose of {@link #softmaxRows}, with the same limit rule
+     * applied to the column index ({@code L(c)} rows of column {@code c} are kept, the rest become
+     * 0). For short rows, such as attention scores stored keys × queries, it is much faster than
+     * the row softmax: it needs no horizontal reduction. A column's sum runs in row order, so the
+     * bits are the same on every backend, thread count and process.
+     *
+     * @param x values, overwritten by the weights
+     * @param off first element
+     * @param rows number of rows, ≥ 0
+     * @param cols number of columns (the row stride), ≥ 0
+     * @param scale positive finite factor applied to the values first
+     * @param firstLimit kept rows of column 0 when {@code period > 0}
+     * @param period columns after which the mask repeats; ≤ 0 for no mask
+     * @throws IllegalArgumentException if a size is negative, the block does not fit {@code x}, or
+     *     the scale is not positive and finite
+     */
+    public static void softmaxColumns(float[] x, int off, int rows, int cols, float scale, int firstLimit,
+                                      int period) {
+        checkRows("softmaxColumns", "x", x.length, off, rows, cols);
+        Loops.K.softmaxColumns(x, off, rows, cols, scale, firstLimit, period);
+    }
+
+    /**
+     * Backward of {@link #softmaxColumns} in place: for each column, with {@code y} the weights and
+     * {@code g} their gradient, {@code g_r ← scale · y_r (g_r − Σ_i y_i g_i)}.
+     *
+     * @param y the weights {@link #softmaxColumns} produced
+     * @param yOff first weight
+     * @param g gradient of the weights, overwritten by the gradient of the unscaled values
+     * @param gOff first gradient element
+     * @param rows number of rows, ≥ 0
+     * @param cols number of columns, ≥ 0
+     * @param scale the factor {@link #softmaxColumns} applied
+     * @throws IllegalArgumentException if a size is negative or the block does not fit an array
+     */
+    public static void softmaxColumnsBackward(float[] y, int yOff, float[] g, int gOff, int rows, int cols,
+                                              float scale) {
+        checkRows("softmaxColumnsBackward", "y", y.length, yOff, rows, cols);
+        checkRows("softmaxColumnsBackward", "g", g.length, gOff, rows, cols);
+        Loops.K.softmaxColumnsBackward(y, yOff, g, gOff, rows, cols, scale);
+    }
+
+    private static void checkRows(String op, String name, int length, int off, int rows, int n) {
+        if (rows < 0 || n < 0) {
+            throw new IllegalArgumentException("Blas." + op + ": rows = " + rows + ", n = " + n + " — expected both ≥ 0");
+        }
+        if (off < 0 || off + (long) rows * n > length) {
+            throw new IllegalArgumentException("Blas." + op + ": " + rows + " rows of " + n + " from " + name + "[" + off
+                    + "] do not fit its " + length + " elements — check the offset and sizes");
+        }
+    }
+
     /** @return the most threads {@link #parallelFor} uses (the {@code heed.threads} setting) */
     public static int threads() {
         return Loops.K.threads();

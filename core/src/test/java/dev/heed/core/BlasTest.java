@@ -58,4 +58,44 @@ class BlasTest {
                 new float[3], 0, 2));
         assertThrows(IllegalArgumentException.class, () -> Blas.sgemm(false, false, -1, 2, 3, A, 0, 3, B, 0, 2, c, 0, 2));
     }
+
+    @Test
+    void softmaxRowsAndColumnsMatchHandValues() {
+        // row [ln 1, ln 3, 5] with the causal limit 2: weights 1/4, 3/4 and a masked 0
+        float[] rows = {(float) Math.log(1), (float) Math.log(3), 5f};
+        Blas.softmaxRows(rows, 0, 1, 3, 1f, 2, 1);
+        assertArrayEquals(new float[] {0.25f, 0.75f, 0f}, rows, 1e-7f);
+        // the same numbers down a column of a 3 x 2 block; column 1 = [0, ln 2, x] scaled by 2 keeps all rows
+        float ln2 = (float) Math.log(2);
+        float[] cols = {(float) Math.log(1), 0f, (float) Math.log(3), ln2 / 2, 5f, ln2 / 2};
+        Blas.softmaxColumns(cols, 0, 3, 2, 2f, 0, 0);
+        // column 0 at scale 2: exp(0), exp(2 ln 3) = 9, exp(10); column 1: 1, 2, 2 over 5
+        double e10 = Math.exp(10);
+        assertArrayEquals(new float[] {(float) (1 / (10 + e10)), 0.2f, (float) (9 / (10 + e10)), 0.4f,
+            (float) (e10 / (10 + e10)), 0.4f}, cols, 1e-6f);
+        // backward: y = [1/4, 3/4], g = [1, 0] → Σ y g = 1/4, dx = y (g − 1/4) = [3/16, −3/16]
+        float[] y = {0.25f, 0.75f};
+        float[] g = {1f, 0f};
+        Blas.softmaxRowsBackward(y, 0, g, 0, 1, 2, 1f);
+        assertArrayEquals(new float[] {3f / 16, -3f / 16}, g, 1e-7f);
+        float[] gc = {1f, 0f};
+        Blas.softmaxColumnsBackward(y, 0, gc, 0, 2, 1, 2f); // one column of two rows, scale 2
+        assertArrayEquals(new float[] {6f / 16, -6f / 16}, gc, 1e-7f);
+    }
+
+    @Test
+    void softmaxRejectsBlocksThatDoNotFit() {
+        float[] x = new float[6];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Blas.softmaxRows(x, 1, 2, 3, 1f, 0, 0));
+        assertTrue(e.getMessage().contains("2 rows of 3 from x[1] do not fit its 6 elements"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Blas.softmaxColumns(x, 0, -1, 3, 1f, 0, 0));
+        assertTrue(e.getMessage().contains("rows = -1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Blas.softmaxColumns(x, 0, 2, 3, 0f, 0, 0));
+        assertTrue(e.getMessage().contains("scale"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Blas.softmaxColumnsBackward(x, 0, new float[5], 0, 2, 3, 1f));
+        assertTrue(e.getMessage().contains("from g[0] do not fit its 5 elements"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Blas.softmaxRowsBackward(x, 4, x, 0, 1, 3, 1f));
+    }
 }

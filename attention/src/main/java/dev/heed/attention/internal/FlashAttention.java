@@ -50,6 +50,14 @@ public final class FlashAttention {
     /** Most elements of one chunk's {@code [H, rows, keys]} bias (4 Mi, 16 MiB in float32). */
     public static final long BIAS_CHUNK_ELEMENTS = 1L << 22;
 
+    /**
+     * Longest query and key length of the float32 short path: with default tiles and no bias, such
+     * a call computes each head's whole score block at once and keeps its weights for the backward
+     * pass ({@code 4 B H Tq Tk} bytes, at most 64 KiB per head), instead of tiling with an online
+     * softmax; memory stays linear in the batch and bounded per head.
+     */
+    public static final int SHORT_ROWS = 128;
+
     /** Supplies the additive score bias of query rows {@code [q0, q0 + rows)} against keys {@code [0, keys)}. */
     @API(status = API.Status.INTERNAL, since = "0.1")
     public interface BiasSource {
@@ -211,6 +219,9 @@ public final class FlashAttention {
         }
         float[] a = qkv.toFloatArray();
         int n = b * heads * t * d;
+        if (params.isEmpty() && isShort(g)) {
+            return packedShort(qkv, a, g, e);
+        }
         float[] q = new float[n];
         float[] k = new float[n];
         float[] v = new float[n];
@@ -256,6 +267,29 @@ public final class FlashAttention {
             System.arraycopy(rest, 3, res, 1, params.size());
             return res;
         }, inputs);
+    }
+
+    /**
+     * {@link #applyPacked} on the short path: reads the heads in place from {@code qkv}'s values
+     * {@code a} and writes the merged output, and in backward the packed gradient, without any
+     * layout copy.
+     */
+    private Tensor packedShort(Tensor qkv, float[] a, FlashGeometry g, int e) {
+        int t = g.tq;
+        float s = (float) scale;
+        FlashF32.HeadRows q = new FlashF32.HeadRows(0, t * 3 * e, g.d, 3 * e);
+        FlashF32.HeadRows k = new FlashF32.HeadRows(e, t * 3 * e, g.d, 3 * e);
+        FlashF32.HeadRows v = new FlashF32.HeadRows(2 * e, t * 3 * e, g.d, 3 * e);
+        FlashF32.HeadRows o = new FlashF32.HeadRows(0, t * e, g.d, e);
+        float[] p = new float[g.b * g.h * t * t];
+        float[] merged = new float[g.b * t * e];
+        FlashF32.forwardShort(g, s, a, q, a, k, a, v, merged, o, p);
+        Tensor out = Tensor.of(merged, g.b, t, e);
+        return CustomOp.record("flashAttention", out, grad -> {
+            float[] dqkv = new float[3 * g.b * t * e];
+            FlashF32.backwardShort(g, s, a, q, a, k, a, v, p, grad.toFloatArray(), o, dqkv, q, dqkv, k, dqkv, v);
+            return new Tensor[] {Tensor.of(dqkv, g.b, t, 3 * e)};
+        }, qkv);
     }
 
     /** Copies {@code [B, H, T, d]} into columns {@code [col, col + H d)} of rows of width {@code width}. */
@@ -327,6 +361,15 @@ public final class FlashAttention {
         return q;
     }
 
+    /**
+     * Whether a float32 call takes the short path: no bias and at most {@link #SHORT_ROWS} queries
+     * and keys, where whole score rows fit one tile and the per-tile bookkeeping of the online
+     * softmax costs more than the products.
+     */
+    private boolean isShort(FlashGeometry g) {
+        return bias == null && defaultTiles && g.tq <= SHORT_ROWS && g.tk <= SHORT_ROWS;
+    }
+
     private int rowsPerChunk(FlashGeometry g) {
         if (bias == null) {
             return g.tq;
@@ -373,6 +416,13 @@ public final class FlashAttention {
         final float[] v;
         final float[] out;
         final float[] lse;
+        /** The weights of a short call ({@link FlashF32#forwardShort}), else null. */
+        float[] p;
+
+        /** Rows of {@code t × w} per sequence-head, as {@link #apply} stores them ({@code [B, H, T, w]}). */
+        private FlashF32.HeadRows split(int t, int w) {
+            return new FlashF32.HeadRows(0, g.h * t * w, t * w, w);
+        }
 
         F32(FlashGeometry g, int chunk, float[] qScaled, float[] k, float[] v) {
             this.g = g;
@@ -385,6 +435,12 @@ public final class FlashAttention {
         }
 
         float[] forward() {
+            if (isShort(g)) {
+                p = new float[g.b * g.h * g.tq * g.tk];
+                FlashF32.forwardShort(g, 1f, q, split(g.tq, g.d), k, split(g.tk, g.d), v, split(g.tk, g.dv), out,
+                        split(g.tq, g.dv), p);
+                return out;
+            }
             Arrays.fill(lse, Float.NEGATIVE_INFINITY);
             for (int q0 = 0; q0 < g.tq; q0 += chunk) {
                 int rows = Math.min(chunk, g.tq - q0);
@@ -405,6 +461,15 @@ public final class FlashAttention {
 
         /** @return {dq, dk, dv} in the {@code [B, H, T, ·]} layout; bias parameter gradients go to {@code pg} */
         float[][] backward(float[] dO, List<Tensor> params, Tensor[] pg) {
+            if (p != null) {
+                float[] dq = new float[q.length];
+                float[] dk = new float[k.length];
+                float[] dv = new float[v.length];
+                FlashF32.backwardShort(g, 1f, q, split(g.tq, g.d), k, split(g.tk, g.d), v, split(g.tk, g.dv), p, dO,
+                        split(g.tq, g.dv), dq, split(g.tq, g.d), dk, split(g.tk, g.d), dv, split(g.tk, g.dv));
+                scaled(dq);
+                return new float[][] {dq, dk, dv};
+            }
             float[] delta = new float[lse.length];
             for (int row = 0; row < delta.length; row++) {
                 delta[row] = dot(dO, out, row * g.dv, g.dv);

@@ -219,6 +219,82 @@ final class FlashF32 {
     }
 
     /**
+     * Where the rows of every sequence-head live in an array: row {@code i} of head {@code bh}
+     * starts at {@code off + (bh / h) seq + (bh % h) head + i row}. Describes both the split
+     * {@code [B, H, T, d]} layout and the packed projections {@code [B, T, 3, H, d]}, so the short
+     * path reads and writes either in place.
+     */
+    record HeadRows(int off, int seq, int head, int row) {
+        int at(int bh, int h) {
+            return off + (bh / h) * seq + (bh % h) * head;
+        }
+    }
+
+    /**
+     * Forward of a short call (see {@link FlashAttention#SHORT_ROWS}): per sequence and head, the
+     * whole score block in one product, stored transposed ({@code L × Tq}, L = the sequence's key
+     * length, so that the softmax over keys runs down columns, lane-parallel, with no per-row
+     * reduction), the masked softmax of the scores times {@code scale}, and one product with the
+     * values, written to {@code out}. The weights are kept in {@code p} (head {@code bh}'s
+     * {@code L × Tq} block at {@code bh Tq Tk}) for {@link #backwardShort}; rows that see no key
+     * give zeros.
+     */
+    static void forwardShort(FlashGeometry g, float scale, float[] qa, HeadRows q, float[] ka, HeadRows k, float[] va,
+                             HeadRows v, float[] out, HeadRows o, float[] p) {
+        int tasks = Math.min(g.b * g.h, Blas.threads());
+        Blas.parallelFor(tasks, t -> {
+            float[] qt = new float[g.d * g.tq];
+            for (int bh = t; bh < g.b * g.h; bh += tasks) {
+                int len = g.length(bh / g.h);
+                int oOff = o.at(bh, g.h);
+                if (len == 0) {
+                    for (int i = 0; i < g.tq; i++) {
+                        Arrays.fill(out, oOff + i * o.row(), oOff + i * o.row() + g.dv, 0f);
+                    }
+                    continue;
+                }
+                int pOff = bh * g.tq * g.tk;
+                transpose(qa, q.at(bh, g.h), q.row(), g.tq, g.d, g.tq, qt);
+                Blas.sgemm(false, false, len, g.tq, g.d, ka, k.at(bh, g.h), k.row(), qt, 0, g.tq, p, pOff, g.tq);
+                Blas.softmaxColumns(p, pOff, len, g.tq, scale, g.causal ? g.tk - g.tq + 1 : 0, g.causal ? g.tq : 0);
+                Blas.sgemm(true, false, g.tq, g.dv, len, p, pOff, g.tq, va, v.at(bh, g.h), v.row(), out, oOff, o.row());
+            }
+        });
+    }
+
+    /**
+     * Backward of {@link #forwardShort} from its kept weights, given the output gradient {@code dO}:
+     * writes (not accumulates) the gradients of the queries, keys and values of every sequence and
+     * head, each in its own layout; those of a sequence with no key are left untouched.
+     */
+    static void backwardShort(FlashGeometry g, float scale, float[] qa, HeadRows q, float[] ka, HeadRows k, float[] va,
+                              HeadRows v, float[] p, float[] dO, HeadRows o, float[] dq, HeadRows dqr, float[] dk,
+                              HeadRows dkr, float[] dv, HeadRows dvr) {
+        int tasks = Math.min(g.b * g.h, Blas.threads());
+        Blas.parallelFor(tasks, t -> {
+            float[] dot = new float[g.dv * g.tq];
+            float[] ds = new float[g.tq * g.tk];
+            for (int bh = t; bh < g.b * g.h; bh += tasks) {
+                int len = g.length(bh / g.h);
+                if (len == 0) {
+                    continue; // the outputs did not depend on this head
+                }
+                int pOff = bh * g.tq * g.tk;
+                int oOff = o.at(bh, g.h);
+                int kOff = k.at(bh, g.h);
+                // everything below is transposed like the kept weights: keys down, queries across
+                Blas.sgemm(false, false, len, g.dv, g.tq, p, pOff, g.tq, dO, oOff, o.row(), dv, dvr.at(bh, g.h), dvr.row());
+                transpose(dO, oOff, o.row(), g.tq, g.dv, g.tq, dot);
+                Blas.sgemm(false, false, len, g.tq, g.dv, va, v.at(bh, g.h), v.row(), dot, 0, g.tq, ds, 0, g.tq);
+                Blas.softmaxColumnsBackward(p, pOff, ds, 0, len, g.tq, scale);
+                Blas.sgemm(true, false, g.tq, g.d, len, ds, 0, g.tq, ka, kOff, k.row(), dq, dqr.at(bh, g.h), dqr.row());
+                Blas.sgemm(false, false, len, g.d, g.tq, ds, 0, g.tq, qa, q.at(bh, g.h), q.row(), dk, dkr.at(bh, g.h),
+                        dkr.row());
+            }
+        });
+    }
+
+    /**
      * The largest of {@code n} values from {@code x[o]} ({@code -inf} for none), over four
      * independent running maxima so consecutive comparisons do not wait on each other.
      */
@@ -269,6 +345,11 @@ final class FlashF32 {
      * instead of gathering it for every query tile.
      */
     private static void transpose(float[] src, int off, int n, int w, int tile, float[] dst) {
+        transpose(src, off, w, n, w, tile, dst);
+    }
+
+    /** {@link #transpose(float[], int, int, int, int, float[])} of rows {@code stride} apart. */
+    private static void transpose(float[] src, int off, int stride, int n, int w, int tile, float[] dst) {
         for (int j0 = 0; j0 < n; j0 += tile) {
             int nk = Math.min(tile, n - j0);
             int base = j0 * w;
@@ -276,7 +357,7 @@ final class FlashF32 {
             // four columns per pass: four independent loads and stores per row (measured 35% faster)
             for (; p + 3 < w; p += 4) {
                 int o = base + p * nk;
-                for (int j = 0, i = off + j0 * w + p; j < nk; j++, i += w) {
+                for (int j = 0, i = off + j0 * stride + p; j < nk; j++, i += stride) {
                     float a0 = src[i];
                     float a1 = src[i + 1];
                     float a2 = src[i + 2];
@@ -289,7 +370,7 @@ final class FlashF32 {
             }
             for (; p < w; p++) {
                 int o = base + p * nk;
-                for (int j = 0, i = off + j0 * w + p; j < nk; j++, i += w) {
+                for (int j = 0, i = off + j0 * stride + p; j < nk; j++, i += stride) {
                     dst[o + j] = src[i];
                 }
             }

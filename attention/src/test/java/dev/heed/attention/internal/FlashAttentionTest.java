@@ -130,6 +130,43 @@ class FlashAttentionTest {
         }
     }
 
+    /**
+     * Float32 calls of at most {@link FlashAttention#SHORT_ROWS} queries and keys take whole score
+     * blocks with the weights kept (one sequence sees no key, another only some); one query row more
+     * goes back to the tiles. Both against the plain path, with and without the causal mask.
+     */
+    @Test
+    void float32ShortPathAgreesWithThePlainPath() {
+        int[][] sizes = {{29, 41}, {7, 7}, {FlashAttention.SHORT_ROWS, FlashAttention.SHORT_ROWS},
+            {FlashAttention.SHORT_ROWS + 1, FlashAttention.SHORT_ROWS + 1}};
+        for (int[] t : sizes) {
+            int[] lengths = {t[1] - 5, 0, t[1]};
+            for (boolean causal : new boolean[] {true, false}) {
+                Rng rng = Rng.seeded(24);
+                Tensor q = Tensor.randn(rng, DType.FLOAT32, 3, 2, t[0], 8).requiresGrad(true);
+                Tensor k = Tensor.randn(rng, DType.FLOAT32, 3, 2, t[1], 8).requiresGrad(true);
+                Tensor v = Tensor.randn(rng, DType.FLOAT32, 3, 2, t[1], 4).requiresGrad(true);
+                Tensor dO = Tensor.randn(rng, DType.FLOAT32, 3, 2, t[0], 4);
+                AttentionMask mask = causal ? AttentionMask.causal().and(AttentionMask.keyLengths(lengths))
+                        : AttentionMask.keyLengths(lengths);
+                AttentionOutput plain = Attention.attend(q, k, v, Similarities.create("scaled-dot", 8, 2, Rng.seeded(0)),
+                        mask, null, 0, 0, 0, null, false, false);
+                Tensor out = new FlashAttention(1 / Math.sqrt(8), causal, lengths, null).apply(q, k, v);
+                String what = t[0] + "x" + t[1] + (causal ? " causal" : "");
+                assertArrayEquals(plain.output().toDoubleArray(), out.toDoubleArray(), 2e-6, what);
+                Tensor[] gp = Autograd.grad(plain.output().mul(dO).sum(), q, k, v);
+                Tensor[] gb = Autograd.grad(out.mul(dO).sum(), q, k, v);
+                for (int i = 0; i < 3; i++) {
+                    assertArrayEquals(gp[i].toDoubleArray(), gb[i].toDoubleArray(), 2e-5, what + " grad " + i);
+                }
+                double[] o = out.toDoubleArray();
+                for (int i = 2 * t[0] * 4; i < 4 * t[0] * 4; i++) {
+                    assertEquals(0.0, o[i], 0.0, "the sequence without keys gives zeros");
+                }
+            }
+        }
+    }
+
     @Test
     void noMaskAndLargeTilesAgreeWithThePlainPath() {
         Rng rng = Rng.seeded(22);

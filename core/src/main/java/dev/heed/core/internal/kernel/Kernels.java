@@ -125,6 +125,27 @@ public interface Kernels {
                              int rows, int n, float scale);
 
     /**
+     * In-place float32 softmax down the columns of a {@code rows × cols} block at {@code x[off]}
+     * (row stride {@code cols}): column {@code c} becomes
+     * {@code y_r = exp(scale x_r − m) / Σ exp(scale x_i − m)} over its first {@code L(c)} rows and
+     * 0 below, with {@code L(c)} the limit rule of {@link #softmaxRows} applied to the column
+     * index. A column that keeps no entry, or whose kept entries are all {@code -inf}, becomes
+     * zeros. The transposed twin of {@link #softmaxRows}, for blocks whose rows are short (each
+     * column is summed lane-parallel, so no row needs a horizontal reduction): the sum of a column
+     * runs in row order in float32, so every backend gives the same bits.
+     *
+     * @throws IllegalArgumentException if {@code scale} is not positive and finite
+     */
+    void softmaxColumns(float[] x, int off, int rows, int cols, float scale, int firstLimit, int period);
+
+    /**
+     * Backward of {@link #softmaxColumns} in place: for each column,
+     * {@code g_r ← scale · y_r (g_r − Σ_i y_i g_i)}, the dot product accumulated in row order with
+     * fused multiply-adds (every backend gives the same bits).
+     */
+    void softmaxColumnsBackward(float[] y, int yOff, float[] g, int gOff, int rows, int cols, float scale);
+
+    /**
      * Float32 GELU over {@code n} contiguous elements: {@code y = x Φ(x)} and, when {@code dy} is
      * not null, the derivative {@code dy = Φ(x) + x φ(x)}, as defined by {@link GeluF32}
      * (relative error below 6e-7). Every backend gives the same bits. {@code y} may alias

@@ -462,6 +462,63 @@ public final class PlainKernels implements Kernels {
         }
     }
 
+    @Override
+    public void softmaxColumns(float[] x, int off, int rows, int cols, float scale, int firstLimit, int period) {
+        requireScale(scale);
+        for (int c = 0; c < cols; c++) {
+            softmaxColumn(x, off + c, cols, rows, rowLimit(c, rows, firstLimit, period), scale);
+        }
+    }
+
+    /**
+     * One column of {@link #softmaxColumns}: {@code n} entries {@code stride} apart from {@code x[o]},
+     * the first {@code lim} kept. Also the vector backend's code for columns that do not fill a vector.
+     */
+    public static void softmaxColumn(float[] x, int o, int stride, int n, int lim, float scale) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int r = 0; r < lim; r++) {
+            m = Math.max(m, x[o + r * stride]);
+        }
+        if (lim == 0 || m == Float.NEGATIVE_INFINITY) {
+            for (int r = 0; r < n; r++) {
+                x[o + r * stride] = 0f;
+            }
+            return;
+        }
+        float ms = m * scale;
+        float sum = 0f;
+        for (int r = 0; r < lim; r++) {
+            float e = DetMath.exp(Math.fma(x[o + r * stride], scale, -ms));
+            x[o + r * stride] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int r = 0; r < lim; r++) {
+            x[o + r * stride] *= inv;
+        }
+        for (int r = lim; r < n; r++) {
+            x[o + r * stride] = 0f;
+        }
+    }
+
+    @Override
+    public void softmaxColumnsBackward(float[] y, int yOff, float[] g, int gOff, int rows, int cols, float scale) {
+        for (int c = 0; c < cols; c++) {
+            softmaxColumnBackward(y, yOff + c, g, gOff + c, cols, rows, scale);
+        }
+    }
+
+    /** One column of {@link #softmaxColumnsBackward}, entries {@code stride} apart. */
+    public static void softmaxColumnBackward(float[] y, int yo, float[] g, int go, int stride, int n, float scale) {
+        float dot = 0f;
+        for (int r = 0; r < n; r++) {
+            dot = Math.fma(y[yo + r * stride], g[go + r * stride], dot);
+        }
+        for (int r = 0; r < n; r++) {
+            g[go + r * stride] = scale * y[yo + r * stride] * (g[go + r * stride] - dot);
+        }
+    }
+
     /** @return the causal key limit of row {@code r} (see {@link Kernels#softmaxRows}) */
     public static int rowLimit(int r, int n, int firstLimit, int period) {
         if (period <= 0) {

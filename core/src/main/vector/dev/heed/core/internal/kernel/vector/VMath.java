@@ -48,6 +48,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -1046,14 +1047,18 @@ final class VMath {
 
     /**
      * The exponentials of one softmax row: {@code out[j] = DetMath.exp(fma(in[j], scale, negMax))}
-     * for the first {@code FS.loopBound(n)} entries, like the scalar tail the caller runs after.
+     * for the first {@code FS.loopBound(n)} entries, like the scalar tail the caller runs after; with
+     * {@code wholeTail} also for the last {@code n mod FL} entries, as one more vector whose lanes
+     * from {@code n} on are read but written and summed as zeros.
      *
-     * @param inRange the caller's promise that every {@code fma(in[j], scale, negMax)} lies in
-     *     [-88, 88] (so the clamps can be left out); false is always allowed
+     * @param inRange the caller's promise that every {@code fma(in[j], scale, negMax)} with
+     *     {@code j < n} lies in [-88, 88] (so the clamps can be left out); false is always allowed
+     * @param wholeTail whether {@code in} and {@code out} have room for a whole vector from
+     *     {@code FS.loopBound(n)} (the row goes on; the values after {@code n} may be anything)
      * @return the float32 sum of the values written, added lane by lane then across lanes in order
      */
     static float softmaxExp(float[] in, int inOff, float[] out, int outOff, int n, float scale, float negMax,
-                            boolean inRange) {
+                            boolean inRange, boolean wholeTail) {
         DoubleVector fMax = DoubleVector.broadcast(DS, EXPF_MAX);
         DoubleVector fMin = DoubleVector.broadcast(DS, EXPF_MIN);
         DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
@@ -1071,9 +1076,13 @@ final class VMath {
         FloatVector vs = FloatVector.broadcast(FS, scale);
         FloatVector vm = FloatVector.broadcast(FS, negMax);
         FloatVector sum = FloatVector.zero(FS);
+        FloatVector zero = FloatVector.zero(FS);
         int bound = FS.loopBound(n);
+        // the lanes of the last, partial vector that belong to the row; the others become zeros
+        VectorMask<Float> tail = FS.indexInRange(bound, n);
+        int end = wholeTail && bound < n ? bound + FL : bound;
         if (inRange) {
-            for (int i = 0; i < bound; i += FL) {
+            for (int i = 0; i < end; i += FL) {
                 FloatVector xf = FloatVector.fromArray(FS, in, inOff + i).fma(vs, vm);
                 FloatVector yHi;
                 {
@@ -1100,11 +1109,14 @@ final class VMath {
                     yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
                 }
                 FloatVector e = yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats();
+                if (i == bound) {
+                    e = zero.blend(e, tail);
+                }
                 e.intoArray(out, outOff + i);
                 sum = sum.add(e);
             }
         } else {
-            for (int i = 0; i < bound; i += FL) {
+            for (int i = 0; i < end; i += FL) {
                 FloatVector xf = FloatVector.fromArray(FS, in, inOff + i).fma(vs, vm);
                 FloatVector yHi;
                 {
@@ -1131,14 +1143,82 @@ final class VMath {
                     yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
                 }
                 FloatVector e = yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats();
+                if (i == bound) {
+                    e = zero.blend(e, tail);
+                }
                 e.intoArray(out, outOff + i);
                 sum = sum.add(e);
             }
         }
-        float s = 0f;
-        for (int l = 0; l < FL; l++) {
-            s += sum.lane(l);
+        return treeSum(sum);
+    }
+
+    // Rotations by a half, a quarter, an eighth and a sixteenth of a vector, for treeSum (constants,
+    // so C2 intrinsifies the rearranges; a rotation by 0 is never applied)
+    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(FS, Math.max(1, FL >> 1), 1, true);
+    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(FS, Math.max(1, FL >> 2), 1, true);
+    private static final VectorShuffle<Float> ROT3 = VectorShuffle.iota(FS, Math.max(1, FL >> 3), 1, true);
+    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(FS, Math.max(1, FL >> 4), 1, true);
+
+    /**
+     * The largest lane by the same rotations as {@link #treeSum}, each step a compare and blend
+     * (NaN lanes are skipped unless every lane is NaN; {@code -0.0} and {@code 0.0} count as equal).
+     */
+    static float treeMax(FloatVector v) {
+        if (FL > 16) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int l = 0; l < FL; l++) {
+                m = Math.max(m, v.lane(l));
+            }
+            return m;
         }
-        return s;
+        FloatVector r;
+        if (FL >= 2) {
+            r = v.rearrange(ROT1);
+            v = v.blend(r, v.lt(r));
+        }
+        if (FL >= 4) {
+            r = v.rearrange(ROT2);
+            v = v.blend(r, v.lt(r));
+        }
+        if (FL >= 8) {
+            r = v.rearrange(ROT3);
+            v = v.blend(r, v.lt(r));
+        }
+        if (FL >= 16) {
+            r = v.rearrange(ROT4);
+            v = v.blend(r, v.lt(r));
+        }
+        return v.lane(0);
+    }
+
+    /**
+     * The sum of the lanes as a fixed tree (add the vector rotated by half its length, then by a
+     * quarter, …): lane-wise IEEE additions in an order that does not depend on the JIT, and much
+     * cheaper than adding the lanes one by one. Vectors of more than 16 floats (wider than 512
+     * bits) add their lanes one by one.
+     */
+    static float treeSum(FloatVector v) {
+        if (FL > 16) {
+            float s = 0f;
+            for (int l = 0; l < FL; l++) {
+                s += v.lane(l);
+            }
+            return s;
+        }
+        if (FL >= 2) {
+            v = v.add(v.rearrange(ROT1));
+        }
+        if (FL >= 4) {
+            v = v.add(v.rearrange(ROT2));
+        }
+        if (FL >= 8) {
+            v = v.add(v.rearrange(ROT3));
+        }
+        if (FL >= 16) {
+            v = v.add(v.rearrange(ROT4));
+        }
+        return v.lane(0);
     }
 }
+

@@ -7,8 +7,8 @@ import dev.heed.core.internal.kernel.Kernels;
 import dev.heed.core.internal.kernel.PlainKernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.apiguardian.api.API;
 
@@ -488,15 +488,6 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Adds the lanes left to right, so the result never depends on how the JIT reduces. */
-    private static float lanesInOrder(FloatVector v) {
-        float s = 0f;
-        for (int l = 0, len = v.length(); l < len; l++) {
-            s += v.lane(l);
-        }
-        return s;
-    }
-
-    /** Adds the lanes left to right, so the result never depends on how the JIT reduces. */
     private static double lanesInOrder(DoubleVector v) {
         double s = 0;
         for (int l = 0; l < DL; l++) {
@@ -575,16 +566,29 @@ public final class VectorKernels implements Kernels {
             float mn = Float.POSITIVE_INFINITY;
             int j = 0;
             int bound = FS.loopBound(lim);
-            if (bound > 0) {
-                FloatVector acc = FloatVector.fromArray(FS, x, xb);
-                FloatVector accMin = acc;
-                for (j = FL; j < bound; j += FL) {
+            // a causal row usually ends inside a vector: while the row has room, its last kept entries
+            // are one more vector with the lanes past the limit masked out, instead of a scalar tail
+            boolean wholeTail = bound < lim && bound + FL <= n;
+            int end = wholeTail ? bound + FL : bound;
+            if (end > 0) {
+                // compare-and-blend instead of max/min: Java's NaN and signed-zero rules make those
+                // several instructions per vector; a NaN is skipped here but still reaches the sum
+                FloatVector acc = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+                FloatVector accMin = FloatVector.broadcast(FS, Float.POSITIVE_INFINITY);
+                for (; j < bound; j += FL) {
                     FloatVector v = FloatVector.fromArray(FS, x, xb + j);
-                    acc = acc.max(v);
-                    accMin = accMin.min(v);
+                    acc = acc.blend(v, acc.lt(v));
+                    accMin = accMin.blend(v, v.lt(accMin));
                 }
-                m = acc.reduceLanes(VectorOperators.MAX);
-                mn = accMin.reduceLanes(VectorOperators.MIN);
+                if (wholeTail) {
+                    VectorMask<Float> kept = FS.indexInRange(bound, lim);
+                    FloatVector v = FloatVector.fromArray(FS, x, xb + bound);
+                    acc = acc.blend(v, acc.lt(v).and(kept));
+                    accMin = accMin.blend(v, v.lt(accMin).and(kept));
+                    j = lim;
+                }
+                m = VMath.treeMax(acc);
+                mn = -VMath.treeMax(accMin.neg());
             }
             for (; j < lim; j++) {
                 m = Math.max(m, x[xb + j]);
@@ -597,15 +601,15 @@ public final class VectorKernels implements Kernels {
             float ms = m * scale;
             // fma(x, scale, -ms) is monotone in x, so the row's extremes bound every argument of exp.
             boolean inRange = Math.fma(mn, scale, -ms) >= -88f && Math.fma(m, scale, -ms) <= 88f;
-            float s = VMath.softmaxExp(x, xb, out, ob, lim, scale, -ms, inRange);
-            j = bound;
+            float s = VMath.softmaxExp(x, xb, out, ob, lim, scale, -ms, inRange, wholeTail);
+            j = end;
             for (; j < lim; j++) {
                 float e = DetMath.exp(Math.fma(x[xb + j], scale, -ms));
                 out[ob + j] = e;
                 s += e;
             }
             FloatVector inv = FloatVector.broadcast(FS, 1f / s);
-            for (j = 0; j < bound; j += FL) {
+            for (j = 0; j < end; j += FL) {
                 FloatVector.fromArray(FS, out, ob + j).mul(inv).intoArray(out, ob + j);
             }
             float fi = 1f / s;
@@ -613,6 +617,133 @@ public final class VectorKernels implements Kernels {
                 out[ob + j] *= fi;
             }
             java.util.Arrays.fill(out, ob + lim, ob + n, 0f);
+        }
+    }
+
+    @Override
+    public void softmaxColumns(float[] x, int off, int rows, int cols, float scale, int firstLimit, int period) {
+        PlainKernels.requireScale(scale);
+        int vc = FS.loopBound(cols);
+        for (int c = vc; c < cols; c++) {
+            PlainKernels.softmaxColumn(x, off + c, cols, rows, PlainKernels.rowLimit(c, rows, firstLimit, period), scale);
+        }
+        if (vc == 0 || rows == 0) {
+            return;
+        }
+        int groups = vc / FL;
+        float[] limits = new float[vc];
+        float[] alive = new float[vc];
+        int[] minL = new int[groups];
+        int[] maxL = new int[groups];
+        FloatVector negInf = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+        FloatVector masked = FloatVector.broadcast(FS, MASKED_SCORE);
+        FloatVector vs = FloatVector.broadcast(FS, scale);
+        // pass 1, a vector of columns at a time: each column's largest kept entry m; then kept entries
+        // become scale x - scale m and the others MASKED_SCORE. (Loops are split by row range rather
+        // than branching per row: C2 boxes a vector merged from two branches.)
+        for (int gi = 0; gi < groups; gi++) {
+            int c0 = gi * FL;
+            int lo = rows;
+            int hi = 0;
+            for (int l = 0; l < FL; l++) {
+                int lim = PlainKernels.rowLimit(c0 + l, rows, firstLimit, period);
+                limits[c0 + l] = lim;
+                lo = Math.min(lo, lim);
+                hi = Math.max(hi, lim);
+            }
+            minL[gi] = lo;
+            maxL[gi] = hi;
+            FloatVector lv = FloatVector.fromArray(FS, limits, c0);
+            FloatVector m = negInf;
+            int r = 0;
+            for (; r < lo; r++) {
+                m = m.max(FloatVector.fromArray(FS, x, off + r * cols + c0));
+            }
+            for (; r < hi; r++) {
+                FloatVector v = FloatVector.fromArray(FS, x, off + r * cols + c0);
+                m = m.max(negInf.blend(v, lv.compare(VectorOperators.GT, (float) r)));
+            }
+            VectorMask<Float> live = m.compare(VectorOperators.NE, Float.NEGATIVE_INFINITY);
+            FloatVector.zero(FS).blend(1f, live).intoArray(alive, c0);
+            FloatVector negMax = m.mul(vs).neg();
+            r = 0;
+            if (live.allTrue()) {
+                for (; r < lo; r++) {
+                    int o = off + r * cols + c0;
+                    FloatVector.fromArray(FS, x, o).fma(vs, negMax).intoArray(x, o);
+                }
+            }
+            for (; r < hi; r++) {
+                int o = off + r * cols + c0;
+                FloatVector z = FloatVector.fromArray(FS, x, o).fma(vs, negMax);
+                masked.blend(z, lv.compare(VectorOperators.GT, (float) r).and(live)).intoArray(x, o);
+            }
+            for (; r < rows; r++) {
+                masked.intoArray(x, off + r * cols + c0);
+            }
+        }
+        // pass 2: the exponentials of the whole block (DetMath.exp's bits; finite arguments keep it on
+        // the fast path)
+        if (vc == cols) {
+            unary(UnaryOp.EXP, x, off, x, off, rows * cols);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                unary(UnaryOp.EXP, x, off + r * cols, x, off + r * cols, vc); // the last columns are done
+            }
+        }
+        // pass 3: column sums in row order, then the normalisation with masked entries set to 0. A kept
+        // column's sum reaches at least 1 (exp 0) before any masked entry's exp(MASKED_SCORE) < 1e-34
+        // is added, which then leaves it unchanged: the sum is that of the kept entries alone.
+        FloatVector zero = FloatVector.zero(FS);
+        FloatVector one = FloatVector.broadcast(FS, 1f);
+        for (int gi = 0; gi < groups; gi++) {
+            int c0 = gi * FL;
+            int lo = minL[gi];
+            int hi = maxL[gi];
+            FloatVector lv = FloatVector.fromArray(FS, limits, c0);
+            VectorMask<Float> live = FloatVector.fromArray(FS, alive, c0).compare(VectorOperators.NE, 0f);
+            FloatVector sum = zero;
+            for (int r = 0; r < hi; r++) {
+                sum = sum.add(FloatVector.fromArray(FS, x, off + r * cols + c0));
+            }
+            FloatVector inv = zero.blend(one.div(sum), live);
+            int r = 0;
+            for (; r < lo; r++) {
+                int o = off + r * cols + c0;
+                FloatVector.fromArray(FS, x, o).mul(inv).intoArray(x, o);
+            }
+            for (; r < hi; r++) {
+                int o = off + r * cols + c0;
+                zero.blend(FloatVector.fromArray(FS, x, o).mul(inv), lv.compare(VectorOperators.GT, (float) r))
+                        .intoArray(x, o);
+            }
+            for (; r < rows; r++) {
+                zero.intoArray(x, off + r * cols + c0);
+            }
+        }
+    }
+
+    /** What {@link #softmaxColumns} writes for a masked score before the exponentials: exp of it is tiny and normal. */
+    private static final float MASKED_SCORE = -80f;
+
+    @Override
+    public void softmaxColumnsBackward(float[] y, int yOff, float[] g, int gOff, int rows, int cols, float scale) {
+        int vc = FS.loopBound(cols);
+        for (int c = vc; c < cols; c++) {
+            PlainKernels.softmaxColumnBackward(y, yOff + c, g, gOff + c, cols, rows, scale);
+        }
+        FloatVector vs = FloatVector.broadcast(FS, scale);
+        for (int c0 = 0; c0 < vc; c0 += FL) {
+            FloatVector dot = FloatVector.zero(FS);
+            for (int r = 0; r < rows; r++) {
+                dot = FloatVector.fromArray(FS, y, yOff + r * cols + c0)
+                        .fma(FloatVector.fromArray(FS, g, gOff + r * cols + c0), dot);
+            }
+            for (int r = 0; r < rows; r++) {
+                int go = gOff + r * cols + c0;
+                FloatVector yv = FloatVector.fromArray(FS, y, yOff + r * cols + c0);
+                vs.mul(yv).mul(FloatVector.fromArray(FS, g, go).sub(dot)).intoArray(g, go);
+            }
         }
     }
 
@@ -640,7 +771,7 @@ public final class VectorKernels implements Kernels {
             for (; j < bound; j += FL) {
                 acc = FloatVector.fromArray(FS, y, yb + j).fma(FloatVector.fromArray(FS, g, gb + j), acc);
             }
-            float d = lanesInOrder(acc);
+            float d = VMath.treeSum(acc);
             for (; j < n; j++) {
                 d += y[yb + j] * g[gb + j];
             }
@@ -674,41 +805,6 @@ public final class VectorKernels implements Kernels {
     /** Elements from which the GELU is split over the threads (about 25 µs of work per thread). */
     private static final int PARALLEL_GELU_ELEMENTS = 1 << 16;
 
-    // Rotations by a half, a quarter, an eighth and a sixteenth of a vector, for treeSum (constants,
-    // so C2 intrinsifies the rearranges; a rotation by 0 is never applied)
-    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(FS, Math.max(1, FL >> 1), 1, true);
-    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(FS, Math.max(1, FL >> 2), 1, true);
-    private static final VectorShuffle<Float> ROT3 = VectorShuffle.iota(FS, Math.max(1, FL >> 3), 1, true);
-    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(FS, Math.max(1, FL >> 4), 1, true);
-
-    /**
-     * The sum of the lanes as a fixed tree (add the vector rotated by half its length, then by a
-     * quarter, …): lane-wise IEEE additions in an order that does not depend on the JIT, and much
-     * cheaper than adding the lanes one by one. Vectors of more than 16 floats (wider than 512
-     * bits) add their lanes one by one.
-     */
-    private static float treeSum(FloatVector v) {
-        if (FL > 16) {
-            float s = 0f;
-            for (int l = 0; l < FL; l++) {
-                s += v.lane(l);
-            }
-            return s;
-        }
-        if (FL >= 2) {
-            v = v.add(v.rearrange(ROT1));
-        }
-        if (FL >= 4) {
-            v = v.add(v.rearrange(ROT2));
-        }
-        if (FL >= 8) {
-            v = v.add(v.rearrange(ROT3));
-        }
-        if (FL >= 16) {
-            v = v.add(v.rearrange(ROT4));
-        }
-        return v.lane(0);
-    }
 
     @Override
     public void layerNorm(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff, float[] mean, float[] rstd,
@@ -722,7 +818,7 @@ public final class VectorKernels implements Kernels {
             for (; j < bound; j += FL) {
                 acc = acc.add(FloatVector.fromArray(FS, x, xb + j));
             }
-            float s = treeSum(acc);
+            float s = VMath.treeSum(acc);
             for (; j < dim; j++) {
                 s += x[xb + j];
             }
@@ -733,7 +829,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector c = FloatVector.fromArray(FS, x, xb + j).sub(muv);
                 acc = c.fma(c, acc);
             }
-            float v = treeSum(acc);
+            float v = VMath.treeSum(acc);
             for (; j < dim; j++) {
                 float c = x[xb + j] - mu;
                 v += c * c;
@@ -798,8 +894,8 @@ public final class VectorKernels implements Kernels {
                     gj.add(FloatVector.fromArray(FS, dbPart, j)).intoArray(dbPart, j);
                 }
             }
-            float m1 = treeSum(a1);
-            float m2 = treeSum(a2);
+            float m1 = VMath.treeSum(a1);
+            float m2 = VMath.treeSum(a2);
             for (; j < dim; j++) {
                 float gj = g[gb + j];
                 float xh = (x[xb + j] - mu) * rs;
