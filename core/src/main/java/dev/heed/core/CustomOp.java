@@ -68,6 +68,39 @@ public final class CustomOp {
         return Tensor.record(output, name, g -> checked(name, saved, backward.apply(g)), saved);
     }
 
+    /**
+     * The FLOAT32 values of {@code t} in row-major order, without a copy when the tensor's storage
+     * is exactly that: FLOAT32, contiguous, from index 0, with no other elements. Otherwise a fresh
+     * copy, as {@link Tensor#toFloatArray()}. For kernels that read an input (or an output
+     * gradient) whole: treat the array as read-only, since writing into it would change the tensor
+     * behind autograd's back. Costs nothing for the fresh results of most ops; a view (a transpose,
+     * a slice) is copied.
+     *
+     * @param t any tensor, not null
+     * @return its values; the tensor's own storage or a copy
+     */
+    public static float[] floatValues(Tensor t) {
+        if (t.dtype() == DType.FLOAT32 && t.contiguous && t.offset == 0 && t.f.length == t.numel) {
+            return t.f;
+        }
+        return t.toFloatArray();
+    }
+
+    /**
+     * A FLOAT32 tensor over {@code data} itself, without the copy {@link Tensor#of(float[], int...)}
+     * makes: for a kernel's freshly written output, which the caller must not write again
+     * afterwards (the tensor owns the array from now on).
+     *
+     * @param data row-major values, exactly as many as the shape holds
+     * @param shape dimensions; none means 1-D
+     * @return a new tensor backed by {@code data}
+     * @throws IllegalArgumentException if the shape does not hold {@code data.length} elements or
+     *     has a negative dimension
+     */
+    public static Tensor adopt(float[] data, int... shape) {
+        return Tensor.adopt(data, shape);
+    }
+
     private static Tensor[] checked(String name, Tensor[] inputs, Tensor[] grads) {
         if (grads == null || grads.length != inputs.length) {
             throw new IllegalStateException("custom op '" + name + "': backward returned "

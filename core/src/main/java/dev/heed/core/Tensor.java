@@ -228,6 +228,11 @@ public final class Tensor {
         return wrap(DType.FLOAT32, dataShape("of", data.length, shape), data.clone());
     }
 
+    /** {@link #of(float[], int...)} without the copy, for {@link CustomOp#adopt}. */
+    static Tensor adopt(float[] data, int... shape) {
+        return wrap(DType.FLOAT32, dataShape("adopt", data.length, shape), data);
+    }
+
     /**
      * Copies {@code data} into a new FLOAT64 tensor; see {@link #of(float[], int...)}.
      *

@@ -49,4 +49,27 @@ class CustomOpTest {
         Tensor z = x.mul(2.0);
         assertThrows(IllegalArgumentException.class, () -> CustomOp.record("again", z, g -> new Tensor[] {g}, x));
     }
+
+    @Test
+    void floatValuesShareFreshStorageAndCopyViews() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        float[] a = CustomOp.floatValues(x);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, a);
+        assertTrue(a == CustomOp.floatValues(x), "a fresh contiguous tensor is read without a copy");
+        // a transposed view and a float64 tensor come back as row-major copies
+        assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, CustomOp.floatValues(x.transpose(0, 1)));
+        assertArrayEquals(new float[] {2, 3}, CustomOp.floatValues(x.narrow(1, 1, 2).narrow(0, 0, 1)));
+        assertArrayEquals(new float[] {0.5f, 1.5f}, CustomOp.floatValues(Tensor.of(new double[] {0.5, 1.5})));
+    }
+
+    @Test
+    void adoptWrapsTheArrayAndChecksTheShape() {
+        float[] data = {1, 2, 3, 4};
+        Tensor t = CustomOp.adopt(data, 2, 2);
+        assertArrayEquals(new int[] {2, 2}, t.shape());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, t.toFloatArray());
+        assertTrue(CustomOp.floatValues(t) == data, "no copy was made");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CustomOp.adopt(data, 3, 2));
+        assertTrue(e.getMessage().contains("adopt: shape [3, 2] holds 6 elements but the array has 4"), e.getMessage());
+    }
 }

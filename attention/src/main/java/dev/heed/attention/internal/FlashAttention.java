@@ -170,13 +170,14 @@ public final class FlashAttention {
             inputs[3 + i] = params.get(i);
         }
         if (dt == DType.FLOAT32) {
-            F32 st = new F32(g, rowsPerChunk, scaled(q.toFloatArray()), k.toFloatArray(), v.toFloatArray());
+            F32 st = new F32(g, rowsPerChunk, scaled(q.toFloatArray()), CustomOp.floatValues(k),
+                    CustomOp.floatValues(v));
             Tensor out = Tensor.of(st.forward(), b, h, tq, g.dv);
             return CustomOp.record("flashAttention", out, grad -> {
                 Tensor[] pg = new Tensor[params.size()];
-                float[][] r = st.backward(grad.toFloatArray(), params, pg);
-                return result(Tensor.of(r[0], b, h, tq, g.d), Tensor.of(r[1], b, h, tk, g.d),
-                        Tensor.of(r[2], b, h, tk, g.dv), params, pg);
+                float[][] r = st.backward(CustomOp.floatValues(grad), params, pg);
+                return result(CustomOp.adopt(r[0], b, h, tq, g.d), CustomOp.adopt(r[1], b, h, tk, g.d),
+                        CustomOp.adopt(r[2], b, h, tk, g.dv), params, pg);
             }, inputs);
         }
         F64 st = new F64(g, rowsPerChunk, q, k, v);
@@ -217,7 +218,7 @@ public final class FlashAttention {
         for (int i = 0; i < params.size(); i++) {
             inputs[1 + i] = params.get(i);
         }
-        float[] a = qkv.toFloatArray();
+        float[] a = CustomOp.floatValues(qkv); // read only
         int n = b * heads * t * d;
         if (params.isEmpty() && isShort(g)) {
             return packedShort(qkv, a, g, e);
@@ -244,9 +245,9 @@ public final class FlashAttention {
         float[] o = st.forward();
         float[] merged = new float[n];
         mergeHeads(o, merged, b, heads, t, d, 0, e);
-        Tensor out = Tensor.of(merged, b, t, e);
+        Tensor out = CustomOp.adopt(merged, b, t, e);
         return CustomOp.record("flashAttention", out, grad -> {
-            float[] gm = grad.toFloatArray();
+            float[] gm = CustomOp.floatValues(grad); // read only
             float[] dO = new float[n];
             for (int x = 0; x < b; x++) {
                 for (int i = 0; i < t; i++) {
@@ -262,7 +263,7 @@ public final class FlashAttention {
                 mergeHeads(r[part], dqkv, b, heads, t, d, part * e, 3 * e);
             }
             Tensor[] res = new Tensor[1 + params.size()];
-            res[0] = Tensor.of(dqkv, b, t, 3 * e);
+            res[0] = CustomOp.adopt(dqkv, b, t, 3 * e);
             Tensor[] rest = result(null, null, null, params, pg);
             System.arraycopy(rest, 3, res, 1, params.size());
             return res;
@@ -284,11 +285,12 @@ public final class FlashAttention {
         float[] p = new float[g.b * g.h * t * t];
         float[] merged = new float[g.b * t * e];
         FlashF32.forwardShort(g, s, a, q, a, k, a, v, merged, o, p);
-        Tensor out = Tensor.of(merged, g.b, t, e);
+        Tensor out = CustomOp.adopt(merged, g.b, t, e);
         return CustomOp.record("flashAttention", out, grad -> {
             float[] dqkv = new float[3 * g.b * t * e];
-            FlashF32.backwardShort(g, s, a, q, a, k, a, v, p, grad.toFloatArray(), o, dqkv, q, dqkv, k, dqkv, v);
-            return new Tensor[] {Tensor.of(dqkv, g.b, t, 3 * e)};
+            FlashF32.backwardShort(g, s, a, q, a, k, a, v, p, CustomOp.floatValues(grad), o, dqkv, q, dqkv, k, dqkv,
+                    v);
+            return new Tensor[] {CustomOp.adopt(dqkv, g.b, t, 3 * e)};
         }, qkv);
     }
 
