@@ -1161,6 +1161,75 @@ final class VMath {
     private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(FS, Math.max(1, FL >> 4), 1, true);
 
     /**
+     * The exponentials of one vector of columns of a column softmax ({@code FL} columns from
+     * {@code x[o]}, rows {@code cols} apart): for rows {@code r < hi},
+     * {@code e = DetMath.exp(fma(x, scale, negMax))} where lane {@code l} keeps row r
+     * ({@code r < limits[c0 + l]} and {@code alive[c0 + l] != 0}), else 0; rows from {@code hi} on
+     * become 0. Each lane's sum, in row order, goes to {@code sums[c0 ...]}. Kept arguments are at
+     * most a rounding above 0, so only the lower clamp of {@link #expF32Full} can act; it is applied
+     * in float32 (the same value). Arrays, not vectors, cross the call, so nothing is boxed if C2
+     * declines to inline it.
+     */
+    static void softmaxColumnExp(float[] x, int o, int cols, int rows, int hi, float scale, float[] negMax,
+                                 float[] limits, float[] alive, int c0, float[] sums) {
+        DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
+        DoubleVector shift = DoubleVector.broadcast(DS, SHIFT_D);
+        DoubleVector negLn2 = DoubleVector.broadcast(DS, -LN2);
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector c2 = DoubleVector.broadcast(DS, C2);
+        DoubleVector c3 = DoubleVector.broadcast(DS, C3);
+        DoubleVector c4 = DoubleVector.broadcast(DS, C4);
+        DoubleVector c5 = DoubleVector.broadcast(DS, C5);
+        DoubleVector c6 = DoubleVector.broadcast(DS, C6);
+        DoubleVector c7 = DoubleVector.broadcast(DS, C7);
+        DoubleVector c8 = DoubleVector.broadcast(DS, C8);
+        DoubleVector c9 = DoubleVector.broadcast(DS, C9);
+        FloatVector vs = FloatVector.broadcast(FS, scale);
+        FloatVector nm = FloatVector.fromArray(FS, negMax, c0);
+        FloatVector lv = FloatVector.fromArray(FS, limits, c0);
+        VectorMask<Float> live = FloatVector.fromArray(FS, alive, c0).compare(VectorOperators.NE, 0f);
+        FloatVector floor = FloatVector.broadcast(FS, (float) EXPF_MIN);
+        FloatVector zero = FloatVector.zero(FS);
+        FloatVector sum = zero;
+        for (int r = 0; r < hi; r++) {
+            int i = o + r * cols;
+            FloatVector xf = FloatVector.fromArray(FS, x, i).fma(vs, nm);
+            xf = xf.blend(floor, xf.compare(VectorOperators.LT, floor));
+            FloatVector yHi;
+            {
+                DoubleVector xc = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 1);
+                DoubleVector t = xc.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector rr = t.sub(shift).fma(negLn2, xc);
+                DoubleVector p = rr.fma(c9, c8).fma(rr, c7).fma(rr, c6).fma(rr, c5).fma(rr, c4).fma(rr, c3).fma(rr, c2);
+                DoubleVector y = p.fma(rr.mul(rr), rr).add(one)
+                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                yHi = (FloatVector) y.convertShape(VectorOperators.D2F, FS, -1);
+            }
+            FloatVector yLo;
+            {
+                DoubleVector xc = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, 0);
+                DoubleVector t = xc.fma(log2e, shift);
+                LongVector k = t.reinterpretAsLongs().sub(SHIFT_D_BITS);
+                DoubleVector rr = t.sub(shift).fma(negLn2, xc);
+                DoubleVector p = rr.fma(c9, c8).fma(rr, c7).fma(rr, c6).fma(rr, c5).fma(rr, c4).fma(rr, c3).fma(rr, c2);
+                DoubleVector y = p.fma(rr.mul(rr), rr).add(one)
+                        .mul(k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                yLo = (FloatVector) y.convertShape(VectorOperators.D2F, FS, 0);
+            }
+            FloatVector e = yLo.reinterpretAsInts().or(yHi.reinterpretAsInts()).reinterpretAsFloats();
+            // always blended (also where every lane keeps the row): a vector merged from two branches is boxed
+            e = zero.blend(e, lv.compare(VectorOperators.GT, (float) r).and(live));
+            e.intoArray(x, i);
+            sum = sum.add(e);
+        }
+        for (int r = hi; r < rows; r++) {
+            zero.intoArray(x, o + r * cols);
+        }
+        sum.intoArray(sums, c0);
+    }
+
+    /**
      * The largest lane by the same rotations as {@link #treeSum}, each step a compare and blend
      * (NaN lanes are skipped unless every lane is NaN; {@code -0.0} and {@code 0.0} count as equal).
      */

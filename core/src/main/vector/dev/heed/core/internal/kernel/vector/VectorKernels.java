@@ -633,14 +633,15 @@ public final class VectorKernels implements Kernels {
         int groups = vc / FL;
         float[] limits = new float[vc];
         float[] alive = new float[vc];
-        int[] minL = new int[groups];
-        int[] maxL = new int[groups];
+        float[] negMax = new float[vc];
+        float[] sums = new float[vc];
         FloatVector negInf = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
-        FloatVector masked = FloatVector.broadcast(FS, MASKED_SCORE);
         FloatVector vs = FloatVector.broadcast(FS, scale);
-        // pass 1, a vector of columns at a time: each column's largest kept entry m; then kept entries
-        // become scale x - scale m and the others MASKED_SCORE. (Loops are split by row range rather
-        // than branching per row: C2 boxes a vector merged from two branches.)
+        FloatVector zero = FloatVector.zero(FS);
+        FloatVector one = FloatVector.broadcast(FS, 1f);
+        // a vector of columns at a time: each column's largest kept entry m (loops split by row range
+        // rather than branching per row: C2 boxes a vector merged from two branches), the
+        // exponentials of the kept entries with their sums, then the normalisation
         for (int gi = 0; gi < groups; gi++) {
             int c0 = gi * FL;
             int lo = rows;
@@ -651,8 +652,6 @@ public final class VectorKernels implements Kernels {
                 lo = Math.min(lo, lim);
                 hi = Math.max(hi, lim);
             }
-            minL[gi] = lo;
-            maxL[gi] = hi;
             FloatVector lv = FloatVector.fromArray(FS, limits, c0);
             FloatVector m = negInf;
             int r = 0;
@@ -664,67 +663,18 @@ public final class VectorKernels implements Kernels {
                 m = m.max(negInf.blend(v, lv.compare(VectorOperators.GT, (float) r)));
             }
             VectorMask<Float> live = m.compare(VectorOperators.NE, Float.NEGATIVE_INFINITY);
-            FloatVector.zero(FS).blend(1f, live).intoArray(alive, c0);
-            FloatVector negMax = m.mul(vs).neg();
-            r = 0;
-            if (live.allTrue()) {
-                for (; r < lo; r++) {
-                    int o = off + r * cols + c0;
-                    FloatVector.fromArray(FS, x, o).fma(vs, negMax).intoArray(x, o);
-                }
-            }
-            for (; r < hi; r++) {
-                int o = off + r * cols + c0;
-                FloatVector z = FloatVector.fromArray(FS, x, o).fma(vs, negMax);
-                masked.blend(z, lv.compare(VectorOperators.GT, (float) r).and(live)).intoArray(x, o);
-            }
-            for (; r < rows; r++) {
-                masked.intoArray(x, off + r * cols + c0);
-            }
-        }
-        // pass 2: the exponentials of the whole block (DetMath.exp's bits; finite arguments keep it on
-        // the fast path)
-        if (vc == cols) {
-            unary(UnaryOp.EXP, x, off, x, off, rows * cols);
-        } else {
-            for (int r = 0; r < rows; r++) {
-                unary(UnaryOp.EXP, x, off + r * cols, x, off + r * cols, vc); // the last columns are done
-            }
-        }
-        // pass 3: column sums in row order, then the normalisation with masked entries set to 0. A kept
-        // column's sum reaches at least 1 (exp 0) before any masked entry's exp(MASKED_SCORE) < 1e-34
-        // is added, which then leaves it unchanged: the sum is that of the kept entries alone.
-        FloatVector zero = FloatVector.zero(FS);
-        FloatVector one = FloatVector.broadcast(FS, 1f);
-        for (int gi = 0; gi < groups; gi++) {
-            int c0 = gi * FL;
-            int lo = minL[gi];
-            int hi = maxL[gi];
-            FloatVector lv = FloatVector.fromArray(FS, limits, c0);
-            VectorMask<Float> live = FloatVector.fromArray(FS, alive, c0).compare(VectorOperators.NE, 0f);
-            FloatVector sum = zero;
-            for (int r = 0; r < hi; r++) {
-                sum = sum.add(FloatVector.fromArray(FS, x, off + r * cols + c0));
-            }
+            zero.blend(1f, live).intoArray(alive, c0);
+            m.mul(vs).neg().intoArray(negMax, c0);
+            VMath.softmaxColumnExp(x, off + c0, cols, rows, hi, scale, negMax, limits, alive, c0, sums);
+            // a column with no kept entry sums to 0 and stays 0; any kept entry makes the sum at least 1
+            FloatVector sum = FloatVector.fromArray(FS, sums, c0);
             FloatVector inv = zero.blend(one.div(sum), live);
-            int r = 0;
-            for (; r < lo; r++) {
+            for (r = 0; r < hi; r++) {
                 int o = off + r * cols + c0;
                 FloatVector.fromArray(FS, x, o).mul(inv).intoArray(x, o);
             }
-            for (; r < hi; r++) {
-                int o = off + r * cols + c0;
-                zero.blend(FloatVector.fromArray(FS, x, o).mul(inv), lv.compare(VectorOperators.GT, (float) r))
-                        .intoArray(x, o);
-            }
-            for (; r < rows; r++) {
-                zero.intoArray(x, off + r * cols + c0);
-            }
         }
     }
-
-    /** What {@link #softmaxColumns} writes for a masked score before the exponentials: exp of it is tiny and normal. */
-    private static final float MASKED_SCORE = -80f;
 
     @Override
     public void softmaxColumnsBackward(float[] y, int yOff, float[] g, int gOff, int rows, int cols, float scale) {
