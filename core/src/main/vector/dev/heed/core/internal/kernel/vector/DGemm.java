@@ -82,6 +82,7 @@ final class DGemm {
     static final int TL = 8;
     /** Whether transposed B panels are packed by whole blocks in registers (else element by element). */
     static final boolean TRANSPOSE = L == TL;
+    /** For {@link #transpose}: the permutations of lane l to l ^ w and the masks of the lanes with bit w set. */
     private static final VectorShuffle<Double> X4 = VectorShuffle.fromOp(S, l -> (l ^ 4) & (L - 1));
     private static final VectorMask<Double> M4 = VectorMask.fromLong(S, 0xF0L);
     private static final VectorShuffle<Double> X2 = VectorShuffle.fromOp(S, l -> (l ^ 2) & (L - 1));
@@ -581,28 +582,13 @@ final class DGemm {
         flush(tile, c, ci, ldc, alpha, beta, first, MRP, nr);
     }
 
-    /**
-     * Folds an {@code mr x nr} tile (rows NR apart) into C: lane-wise for full rows, element by
-     * element otherwise, with the same operations.
-     */
+    /** Folds an {@code mr x nr} tile (rows NR apart) into C, exactly as {@link #update} does. */
     private static void flush(double[] tile, double[] c, int ci, int ldc, double alpha, double beta, boolean first,
                               int mr, int nr) {
         if (nr == NR) {
-            // The vector operations are written out here rather than in a helper per vector: a
-            // helper that C2 declines to inline costs a call per vector (a fifth of the time of
-            // 32-deep products in profiles).
-            for (int r = 0, o = 0; r < mr; r++, ci += ldc, o += NR) {
-                DoubleVector t0 = DoubleVector.fromArray(S, tile, o).mul(alpha);
-                DoubleVector t1 = DoubleVector.fromArray(S, tile, o + L).mul(alpha);
-                if (!first) {
-                    t0 = DoubleVector.fromArray(S, c, ci).add(t0);
-                    t1 = DoubleVector.fromArray(S, c, ci + L).add(t1);
-                } else if (beta != 0.0) {
-                    t0 = t0.add(DoubleVector.fromArray(S, c, ci).mul(beta));
-                    t1 = t1.add(DoubleVector.fromArray(S, c, ci + L).mul(beta));
-                }
-                t0.intoArray(c, ci);
-                t1.intoArray(c, ci + L);
+            for (int r = 0; r < mr; r++, ci += ldc) {
+                update(tile, r * NR, c, ci, alpha, beta, first);
+                update(tile, r * NR + L, c, ci + L, alpha, beta, first);
             }
             return;
         }
@@ -693,5 +679,19 @@ final class DGemm {
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
         flush(tile, c, ci, ldc, alpha, beta, first, mr, nr);
+    }
+
+    /**
+     * Folds one vector of accumulated sums, read from {@code src} at {@code off}, into C exactly as
+     * the scalar edge path does. Takes arrays, not vectors, so it stays fast even when not inlined.
+     */
+    private static void update(double[] src, int off, double[] c, int idx, double alpha, double beta, boolean first) {
+        DoubleVector t = DoubleVector.fromArray(S, src, off).mul(alpha);
+        if (!first) {
+            t = DoubleVector.fromArray(S, c, idx).add(t);
+        } else if (beta != 0.0) {
+            t = t.add(DoubleVector.fromArray(S, c, idx).mul(beta));
+        }
+        t.intoArray(c, idx);
     }
 }
