@@ -203,6 +203,32 @@ class GemmTest {
         }
     }
 
+    /**
+     * A transposed B (stored n x k) is packed into two-vector panels by square blocks transposed in
+     * registers, with the columns and depths beyond whole blocks copied one by one: every panel edge
+     * width (n from 1 to two 32-wide panels and one more), depths below, at and just past one and two
+     * blocks of 8 and 16 lanes, and a depth past one k chunk (the second chunk starts mid-row),
+     * both widths, against the float64 reference.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void transposedBPanelsOfEveryEdgeWidth(String backend) {
+        Rng rng = Rng.seeded(808);
+        int[] depths = {7, 8, 16, 17, 31, 32, 33, 300};
+        int idx = 0;
+        for (int n = 1; n <= 65; n++) {
+            for (int k : depths) {
+                if (k == 300 && n % 8 != 1 && n != 32 && n != 64) {
+                    continue;
+                }
+                idx++;
+                runCase(backend, 1, rng, idx % 5 == 0, true, 6 + idx % 3, n, k, idx % 2 == 0 ? 1 : 0.75,
+                        idx % 3 == 0 ? 0 : 0.5, idx % 2 == 1);
+                runCase(backend, 1, rng, false, true, 5, n, k, 1, 0, idx % 2 == 0);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void narrowProductsOfPolicyAndValueHeads(String backend) {
@@ -359,12 +385,15 @@ class GemmTest {
         float[] bc1 = null;
         float[] nt1 = null;
         float[] nn1 = null;
+        double[] dt1 = null;
         for (int threads = 1; threads <= 3; threads++) {
             Kernels kern = KernelBackends.create(backend, threads, threshold);
             float[] c = new float[m * n];
             double[] d = new double[m * n];
             kern.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n);
             kern.dgemm(true, false, m, n, k, 1, ad, 0, m, bd, 0, n, 0, d, 0, n);
+            double[] dt = new double[m * n];
+            kern.dgemm(false, true, m, n, k, 1, ad, 0, k, bd, 0, k, 0, dt, 0, n);
             float[] bc = new float[20 * 29 * 26];
             kern.sgemmBatched(false, false, 29, 26, 29, 1f, a, 0, 29, 29 * 29, b, 0, 26, 26 * 29, 0f, bc, 0, 26, 29 * 26, 20);
             // Narrow products (3 columns) whose rows are cut over threads, A transposed or not.
@@ -378,7 +407,9 @@ class GemmTest {
                 bc1 = bc;
                 nt1 = nt;
                 nn1 = nn;
+                dt1 = dt;
             } else {
+                assertArrayEquals(dt1, dt, backend + " dgemm of a transposed B with " + threads + " threads");
                 assertArrayEquals(nt1, nt, backend + " narrow A^T product with " + threads + " threads");
                 assertArrayEquals(nn1, nn, backend + " narrow product with " + threads + " threads");
                 assertArrayEquals(c1, c, backend + " sgemm with " + threads + " threads");

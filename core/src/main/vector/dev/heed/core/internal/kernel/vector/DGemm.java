@@ -3,6 +3,7 @@ package dev.heed.core.internal.kernel.vector;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,8 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * several times slower. In the strided kernel a full tile with {@code alpha = 1} and {@code beta}
  * 0 or 1 (or a later k chunk) is stored or added to C straight from its accumulators, after the
  * loop: short products (attention's 32-deep tiles) otherwise spend a tenth of their time passing
- * through the tile. The packed kernel keeps the tile: with twelve accumulators the same change made
- * C2 compile it about twice slower within a full run (though not in isolation).
+ * through the tile. The packed kernel stores a full tile straight to C only in the overwrite case
+ * ({@code alpha = 1}, {@code beta = 0}, first chunk; float32 256 x 256 x 32 products ran 15% faster);
+ * adding there too made C2 compile it about twice slower within a full run (though not in
+ * isolation). Transposed B panels are packed by square blocks transposed in registers (constant
+ * one-input permutations and blends), not element by element.
  *
  * <p>Every element of C is computed the same way whatever region of C a call covers: the sum over
  * k is cut into the same chunks (their depth depends on k only), each chunk is accumulated with
@@ -74,6 +78,17 @@ final class DGemm {
     private static final List<VectorShuffle<Double>> FOLDS = folds();
     /** Below this many rows of A, full panels of an untransposed B are read in place. */
     static final int DIRECT_B_ROWS = 64;
+    /** Lanes of the block {@link #transpose} is written for. */
+    static final int TL = 8;
+    /** Whether transposed B panels are packed by whole blocks in registers (else element by element). */
+    static final boolean TRANSPOSE = L == TL;
+    /** For {@link #transpose}: the permutations of lane l to l ^ w and the masks of the lanes with bit w set. */
+    private static final VectorShuffle<Double> X4 = VectorShuffle.fromOp(S, l -> (l ^ 4) & (L - 1));
+    private static final VectorMask<Double> M4 = VectorMask.fromLong(S, 0xF0L);
+    private static final VectorShuffle<Double> X2 = VectorShuffle.fromOp(S, l -> (l ^ 2) & (L - 1));
+    private static final VectorMask<Double> M2 = VectorMask.fromLong(S, 0xCCL);
+    private static final VectorShuffle<Double> X1 = VectorShuffle.fromOp(S, l -> (l ^ 1) & (L - 1));
+    private static final VectorMask<Double> M1 = VectorMask.fromLong(S, 0xAAL);
 
     private DGemm() {}
 
@@ -301,10 +316,20 @@ final class DGemm {
                 }
             }
         } else {
-            // B is stored n x k: column j of op(B) is a contiguous run of row j.
+            // B is stored n x k: column j of op(B) is a contiguous run of row j. Whole L x L blocks
+            // are transposed in registers; the columns and depths beyond them are copied one by one.
+            int cols = TRANSPOSE ? nr / L * L : 0;
+            int deep = TRANSPOSE ? kc / L * L : 0;
+            for (int h = 0; h < cols; h += L) {
+                int src = bOff + (j + h) * ldb + pc;
+                for (int p = 0; p < deep; p += L) {
+                    transpose(b, src + p, ldb, dst, d + p * NR + h);
+                }
+            }
             for (int jj = 0; jj < nr; jj++) {
+                int p0 = jj < cols ? deep : 0;
                 int src = bOff + (j + jj) * ldb + pc;
-                for (int p = 0, o = d + jj; p < kc; p++, o += NR) {
+                for (int p = p0, o = d + jj + p0 * NR; p < kc; p++, o += NR) {
                     dst[o] = b[src + p];
                 }
             }
@@ -314,6 +339,73 @@ final class DGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Transposes one {@value #TL} x {@value #TL} block in registers: row r of the block (columns of
+     * op(B)) is read from {@code b[src + r * ldb]}, and row p of the transpose is written whole to
+     * {@code dst[d + p * NR]}. Log2(L) butterfly stages; in the stage of distance w, rows r and
+     * r + w (r with bit w clear) exchange the lanes l with bit w set in row r against the lanes
+     * l - w of row r + w, with one constant one-input permutation (l to l ^ w) and blends under
+     * constant masks. Takes arrays rather than vectors, so it stays fast even when not inlined.
+     */
+    private static void transpose(double[] b, int src, int ldb, double[] dst, int d) {
+        DoubleVector y;
+        DoubleVector v0 = DoubleVector.fromArray(S, b, src);
+        DoubleVector v1 = DoubleVector.fromArray(S, b, src + 1 * ldb);
+        DoubleVector v2 = DoubleVector.fromArray(S, b, src + 2 * ldb);
+        DoubleVector v3 = DoubleVector.fromArray(S, b, src + 3 * ldb);
+        DoubleVector v4 = DoubleVector.fromArray(S, b, src + 4 * ldb);
+        DoubleVector v5 = DoubleVector.fromArray(S, b, src + 5 * ldb);
+        DoubleVector v6 = DoubleVector.fromArray(S, b, src + 6 * ldb);
+        DoubleVector v7 = DoubleVector.fromArray(S, b, src + 7 * ldb);
+        // lanes with bit 4 set trade places with the same lanes of the row 4 further on
+        y = v4.blend(v0, M4).rearrange(X4);
+        v0 = v0.blend(y, M4);
+        v4 = y.blend(v4, M4);
+        y = v5.blend(v1, M4).rearrange(X4);
+        v1 = v1.blend(y, M4);
+        v5 = y.blend(v5, M4);
+        y = v6.blend(v2, M4).rearrange(X4);
+        v2 = v2.blend(y, M4);
+        v6 = y.blend(v6, M4);
+        y = v7.blend(v3, M4).rearrange(X4);
+        v3 = v3.blend(y, M4);
+        v7 = y.blend(v7, M4);
+        // lanes with bit 2 set trade places with the same lanes of the row 2 further on
+        y = v2.blend(v0, M2).rearrange(X2);
+        v0 = v0.blend(y, M2);
+        v2 = y.blend(v2, M2);
+        y = v3.blend(v1, M2).rearrange(X2);
+        v1 = v1.blend(y, M2);
+        v3 = y.blend(v3, M2);
+        y = v6.blend(v4, M2).rearrange(X2);
+        v4 = v4.blend(y, M2);
+        v6 = y.blend(v6, M2);
+        y = v7.blend(v5, M2).rearrange(X2);
+        v5 = v5.blend(y, M2);
+        v7 = y.blend(v7, M2);
+        // lanes with bit 1 set trade places with the same lanes of the row 1 further on
+        y = v1.blend(v0, M1).rearrange(X1);
+        v0 = v0.blend(y, M1);
+        v1 = y.blend(v1, M1);
+        y = v3.blend(v2, M1).rearrange(X1);
+        v2 = v2.blend(y, M1);
+        v3 = y.blend(v3, M1);
+        y = v5.blend(v4, M1).rearrange(X1);
+        v4 = v4.blend(y, M1);
+        v5 = y.blend(v5, M1);
+        y = v7.blend(v6, M1).rearrange(X1);
+        v6 = v6.blend(y, M1);
+        v7 = y.blend(v7, M1);
+        v0.intoArray(dst, d);
+        v1.intoArray(dst, d + 1 * NR);
+        v2.intoArray(dst, d + 2 * NR);
+        v3.intoArray(dst, d + 3 * NR);
+        v4.intoArray(dst, d + 4 * NR);
+        v5.intoArray(dst, d + 5 * NR);
+        v6.intoArray(dst, d + 6 * NR);
+        v7.intoArray(dst, d + 7 * NR);
     }
 
     /** Packs the last {@code mr < MR} rows of an A block, k-major and zero-padded to MR rows. */
@@ -355,7 +447,8 @@ final class DGemm {
 
     /**
      * The micro-kernel over packed panels, {@link #MRP} x {@link #NR}: A panel element (r, p) at
-     * {@code a[ao + r * AS + p]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written.
+     * {@code a[ao + r * AS + p]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written;
+     * a full tile that overwrites C is stored from the accumulators, the values the tile path writes.
      */
     private static void kernelPacked(int kc, double[] a, int ao, double[] b, int bo,
                                      double[] c, int ci, int ldc, double alpha, double beta, boolean first,
@@ -395,6 +488,21 @@ final class DGemm {
             av = DoubleVector.broadcast(S, a[ia + 5 * AS]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
+        }
+        if (mr == MRP && nr == NR && alpha == 1.0 && first && beta == 0.0) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc);
+            c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc);
+            c51.intoArray(c, ci + 5 * ldc + L);
+            return;
         }
         // Spill the accumulators to the tile and fold them into C in a separate method: with the
         // twelve C updates inlined here C2 runs out of registers in the loop above.

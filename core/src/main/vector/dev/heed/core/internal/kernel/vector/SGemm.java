@@ -3,6 +3,7 @@ package dev.heed.core.internal.kernel.vector;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,8 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * several times slower. In the strided kernel a full tile with {@code alpha = 1} and {@code beta}
  * 0 or 1 (or a later k chunk) is stored or added to C straight from its accumulators, after the
  * loop: short products (attention's 32-deep tiles) otherwise spend a tenth of their time passing
- * through the tile. The packed kernel keeps the tile: with twelve accumulators the same change made
- * C2 compile it about twice slower within a full run (though not in isolation).
+ * through the tile. The packed kernel stores a full tile straight to C only in the overwrite case
+ * ({@code alpha = 1}, {@code beta = 0}, first chunk; float32 256 x 256 x 32 products ran 15% faster);
+ * adding there too made C2 compile it about twice slower within a full run (though not in
+ * isolation). Transposed B panels are packed by square blocks transposed in registers (constant
+ * one-input permutations and blends), not element by element.
  *
  * <p>Every element of C is computed the same way whatever region of C a call covers: the sum over
  * k is cut into the same chunks (their depth depends on k only), each chunk is accumulated with
@@ -74,6 +78,19 @@ final class SGemm {
     private static final List<VectorShuffle<Float>> FOLDS = folds();
     /** Below this many rows of A, full panels of an untransposed B are read in place. */
     static final int DIRECT_B_ROWS = 64;
+    /** Lanes of the block {@link #transpose} is written for. */
+    static final int TL = 16;
+    /** Whether transposed B panels are packed by whole blocks in registers (else element by element). */
+    static final boolean TRANSPOSE = L == TL;
+    /** For {@link #transpose}: the permutations of lane l to l ^ w and the masks of the lanes with bit w set. */
+    private static final VectorShuffle<Float> X8 = VectorShuffle.fromOp(S, l -> (l ^ 8) & (L - 1));
+    private static final VectorMask<Float> M8 = VectorMask.fromLong(S, 0xFF00L);
+    private static final VectorShuffle<Float> X4 = VectorShuffle.fromOp(S, l -> (l ^ 4) & (L - 1));
+    private static final VectorMask<Float> M4 = VectorMask.fromLong(S, 0xF0F0L);
+    private static final VectorShuffle<Float> X2 = VectorShuffle.fromOp(S, l -> (l ^ 2) & (L - 1));
+    private static final VectorMask<Float> M2 = VectorMask.fromLong(S, 0xCCCCL);
+    private static final VectorShuffle<Float> X1 = VectorShuffle.fromOp(S, l -> (l ^ 1) & (L - 1));
+    private static final VectorMask<Float> M1 = VectorMask.fromLong(S, 0xAAAAL);
 
     private SGemm() {}
 
@@ -301,10 +318,20 @@ final class SGemm {
                 }
             }
         } else {
-            // B is stored n x k: column j of op(B) is a contiguous run of row j.
+            // B is stored n x k: column j of op(B) is a contiguous run of row j. Whole L x L blocks
+            // are transposed in registers; the columns and depths beyond them are copied one by one.
+            int cols = TRANSPOSE ? nr / L * L : 0;
+            int deep = TRANSPOSE ? kc / L * L : 0;
+            for (int h = 0; h < cols; h += L) {
+                int src = bOff + (j + h) * ldb + pc;
+                for (int p = 0; p < deep; p += L) {
+                    transpose(b, src + p, ldb, dst, d + p * NR + h);
+                }
+            }
             for (int jj = 0; jj < nr; jj++) {
+                int p0 = jj < cols ? deep : 0;
                 int src = bOff + (j + jj) * ldb + pc;
-                for (int p = 0, o = d + jj; p < kc; p++, o += NR) {
+                for (int p = p0, o = d + jj + p0 * NR; p < kc; p++, o += NR) {
                     dst[o] = b[src + p];
                 }
             }
@@ -314,6 +341,150 @@ final class SGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Transposes one {@value #TL} x {@value #TL} block in registers: row r of the block (columns of
+     * op(B)) is read from {@code b[src + r * ldb]}, and row p of the transpose is written whole to
+     * {@code dst[d + p * NR]}. Log2(L) butterfly stages; in the stage of distance w, rows r and
+     * r + w (r with bit w clear) exchange the lanes l with bit w set in row r against the lanes
+     * l - w of row r + w, with one constant one-input permutation (l to l ^ w) and blends under
+     * constant masks. Takes arrays rather than vectors, so it stays fast even when not inlined.
+     */
+    private static void transpose(float[] b, int src, int ldb, float[] dst, int d) {
+        FloatVector y;
+        FloatVector v0 = FloatVector.fromArray(S, b, src);
+        FloatVector v1 = FloatVector.fromArray(S, b, src + 1 * ldb);
+        FloatVector v2 = FloatVector.fromArray(S, b, src + 2 * ldb);
+        FloatVector v3 = FloatVector.fromArray(S, b, src + 3 * ldb);
+        FloatVector v4 = FloatVector.fromArray(S, b, src + 4 * ldb);
+        FloatVector v5 = FloatVector.fromArray(S, b, src + 5 * ldb);
+        FloatVector v6 = FloatVector.fromArray(S, b, src + 6 * ldb);
+        FloatVector v7 = FloatVector.fromArray(S, b, src + 7 * ldb);
+        FloatVector v8 = FloatVector.fromArray(S, b, src + 8 * ldb);
+        FloatVector v9 = FloatVector.fromArray(S, b, src + 9 * ldb);
+        FloatVector v10 = FloatVector.fromArray(S, b, src + 10 * ldb);
+        FloatVector v11 = FloatVector.fromArray(S, b, src + 11 * ldb);
+        FloatVector v12 = FloatVector.fromArray(S, b, src + 12 * ldb);
+        FloatVector v13 = FloatVector.fromArray(S, b, src + 13 * ldb);
+        FloatVector v14 = FloatVector.fromArray(S, b, src + 14 * ldb);
+        FloatVector v15 = FloatVector.fromArray(S, b, src + 15 * ldb);
+        // lanes with bit 8 set trade places with the same lanes of the row 8 further on
+        y = v8.blend(v0, M8).rearrange(X8);
+        v0 = v0.blend(y, M8);
+        v8 = y.blend(v8, M8);
+        y = v9.blend(v1, M8).rearrange(X8);
+        v1 = v1.blend(y, M8);
+        v9 = y.blend(v9, M8);
+        y = v10.blend(v2, M8).rearrange(X8);
+        v2 = v2.blend(y, M8);
+        v10 = y.blend(v10, M8);
+        y = v11.blend(v3, M8).rearrange(X8);
+        v3 = v3.blend(y, M8);
+        v11 = y.blend(v11, M8);
+        y = v12.blend(v4, M8).rearrange(X8);
+        v4 = v4.blend(y, M8);
+        v12 = y.blend(v12, M8);
+        y = v13.blend(v5, M8).rearrange(X8);
+        v5 = v5.blend(y, M8);
+        v13 = y.blend(v13, M8);
+        y = v14.blend(v6, M8).rearrange(X8);
+        v6 = v6.blend(y, M8);
+        v14 = y.blend(v14, M8);
+        y = v15.blend(v7, M8).rearrange(X8);
+        v7 = v7.blend(y, M8);
+        v15 = y.blend(v15, M8);
+        // lanes with bit 4 set trade places with the same lanes of the row 4 further on
+        y = v4.blend(v0, M4).rearrange(X4);
+        v0 = v0.blend(y, M4);
+        v4 = y.blend(v4, M4);
+        y = v5.blend(v1, M4).rearrange(X4);
+        v1 = v1.blend(y, M4);
+        v5 = y.blend(v5, M4);
+        y = v6.blend(v2, M4).rearrange(X4);
+        v2 = v2.blend(y, M4);
+        v6 = y.blend(v6, M4);
+        y = v7.blend(v3, M4).rearrange(X4);
+        v3 = v3.blend(y, M4);
+        v7 = y.blend(v7, M4);
+        y = v12.blend(v8, M4).rearrange(X4);
+        v8 = v8.blend(y, M4);
+        v12 = y.blend(v12, M4);
+        y = v13.blend(v9, M4).rearrange(X4);
+        v9 = v9.blend(y, M4);
+        v13 = y.blend(v13, M4);
+        y = v14.blend(v10, M4).rearrange(X4);
+        v10 = v10.blend(y, M4);
+        v14 = y.blend(v14, M4);
+        y = v15.blend(v11, M4).rearrange(X4);
+        v11 = v11.blend(y, M4);
+        v15 = y.blend(v15, M4);
+        // lanes with bit 2 set trade places with the same lanes of the row 2 further on
+        y = v2.blend(v0, M2).rearrange(X2);
+        v0 = v0.blend(y, M2);
+        v2 = y.blend(v2, M2);
+        y = v3.blend(v1, M2).rearrange(X2);
+        v1 = v1.blend(y, M2);
+        v3 = y.blend(v3, M2);
+        y = v6.blend(v4, M2).rearrange(X2);
+        v4 = v4.blend(y, M2);
+        v6 = y.blend(v6, M2);
+        y = v7.blend(v5, M2).rearrange(X2);
+        v5 = v5.blend(y, M2);
+        v7 = y.blend(v7, M2);
+        y = v10.blend(v8, M2).rearrange(X2);
+        v8 = v8.blend(y, M2);
+        v10 = y.blend(v10, M2);
+        y = v11.blend(v9, M2).rearrange(X2);
+        v9 = v9.blend(y, M2);
+        v11 = y.blend(v11, M2);
+        y = v14.blend(v12, M2).rearrange(X2);
+        v12 = v12.blend(y, M2);
+        v14 = y.blend(v14, M2);
+        y = v15.blend(v13, M2).rearrange(X2);
+        v13 = v13.blend(y, M2);
+        v15 = y.blend(v15, M2);
+        // lanes with bit 1 set trade places with the same lanes of the row 1 further on
+        y = v1.blend(v0, M1).rearrange(X1);
+        v0 = v0.blend(y, M1);
+        v1 = y.blend(v1, M1);
+        y = v3.blend(v2, M1).rearrange(X1);
+        v2 = v2.blend(y, M1);
+        v3 = y.blend(v3, M1);
+        y = v5.blend(v4, M1).rearrange(X1);
+        v4 = v4.blend(y, M1);
+        v5 = y.blend(v5, M1);
+        y = v7.blend(v6, M1).rearrange(X1);
+        v6 = v6.blend(y, M1);
+        v7 = y.blend(v7, M1);
+        y = v9.blend(v8, M1).rearrange(X1);
+        v8 = v8.blend(y, M1);
+        v9 = y.blend(v9, M1);
+        y = v11.blend(v10, M1).rearrange(X1);
+        v10 = v10.blend(y, M1);
+        v11 = y.blend(v11, M1);
+        y = v13.blend(v12, M1).rearrange(X1);
+        v12 = v12.blend(y, M1);
+        v13 = y.blend(v13, M1);
+        y = v15.blend(v14, M1).rearrange(X1);
+        v14 = v14.blend(y, M1);
+        v15 = y.blend(v15, M1);
+        v0.intoArray(dst, d);
+        v1.intoArray(dst, d + 1 * NR);
+        v2.intoArray(dst, d + 2 * NR);
+        v3.intoArray(dst, d + 3 * NR);
+        v4.intoArray(dst, d + 4 * NR);
+        v5.intoArray(dst, d + 5 * NR);
+        v6.intoArray(dst, d + 6 * NR);
+        v7.intoArray(dst, d + 7 * NR);
+        v8.intoArray(dst, d + 8 * NR);
+        v9.intoArray(dst, d + 9 * NR);
+        v10.intoArray(dst, d + 10 * NR);
+        v11.intoArray(dst, d + 11 * NR);
+        v12.intoArray(dst, d + 12 * NR);
+        v13.intoArray(dst, d + 13 * NR);
+        v14.intoArray(dst, d + 14 * NR);
+        v15.intoArray(dst, d + 15 * NR);
     }
 
     /** Packs the last {@code mr < MR} rows of an A block, k-major and zero-padded to MR rows. */
@@ -355,7 +526,8 @@ final class SGemm {
 
     /**
      * The micro-kernel over packed panels, {@link #MRP} x {@link #NR}: A panel element (r, p) at
-     * {@code a[ao + r * AS + p]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written.
+     * {@code a[ao + r * AS + p]}, B row p at {@code b[bo + p * NR]}. Only {@code mr x nr} is written;
+     * a full tile that overwrites C is stored from the accumulators, the values the tile path writes.
      */
     private static void kernelPacked(int kc, float[] a, int ao, float[] b, int bo,
                                      float[] c, int ci, int ldc, float alpha, float beta, boolean first,
@@ -395,6 +567,21 @@ final class SGemm {
             av = FloatVector.broadcast(S, a[ia + 5 * AS]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
+        }
+        if (mr == MRP && nr == NR && alpha == 1f && first && beta == 0f) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc);
+            c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc);
+            c51.intoArray(c, ci + 5 * ldc + L);
+            return;
         }
         // Spill the accumulators to the tile and fold them into C in a separate method: with the
         // twelve C updates inlined here C2 runs out of registers in the loop above.
