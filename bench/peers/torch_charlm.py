@@ -4,6 +4,10 @@ tied head, no biases in the linear layers), median ms per iteration (batch sampl
 over the last two thirds of the run.
 
     python3 bench/peers/torch_charlm.py tinyshakespeare.txt THREADS ITERATIONS
+
+THREADS sets PyTorch's pool only; OpenBLAS keeps its own (every core) unless
+OPENBLAS_NUM_THREADS is set, so THREADS=1 without OPENBLAS_NUM_THREADS=1 runs the products on
+two threads on this machine (that mix was PyTorch's fastest setting here).
 """
 import sys, time, math, statistics, torch, torch.nn as nn, torch.nn.functional as F
 threads = int(sys.argv[2]); iters = int(sys.argv[3])

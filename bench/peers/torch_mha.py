@@ -4,6 +4,10 @@ benchmark shapes, 1 and 2 threads, nn.MultiheadAttention and a hand-written vari
 
     python3 bench/peers/torch_mha.py            # the two small shapes
     python3 bench/peers/torch_mha.py big        # the two long shapes (fewer repetitions)
+
+torch.set_num_threads does not limit OpenBLAS's own thread pool: run once with
+OPENBLAS_NUM_THREADS=1 (a true single thread for threads=1) and once without it (OpenBLAS then
+uses every core for the products, even at threads=1); PyTorch's best is the fastest of those.
 """
 import sys, time, statistics, torch
 import torch.nn.functional as F
