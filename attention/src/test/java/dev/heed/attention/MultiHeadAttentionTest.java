@@ -133,11 +133,7 @@ class MultiHeadAttentionTest {
         wrt.addAll(bias.parameters());
         wrt.add(x);
         Tensor[] in = wrt.toArray(new Tensor[0]);
-        Tensor[] gp = Autograd.grad(new Tensor[] {packed.output()}, in, new Tensor[] {g}, false, false);
-        Tensor[] gq = Autograd.grad(new Tensor[] {plain.output()}, in, new Tensor[] {g}, false, false);
-        for (int i = 0; i < in.length; i++) {
-            assertArrayEquals(gq[i].toFloatArray(), gp[i].toFloatArray(), 1e-4f, "gradient " + i);
-        }
+        Tensor[] gp = assertSameGradients(packed, plain, in, g);
         // the second sequence sees no key: its attention output is zero, so it only carries the biases
         assertTrue(gp[in.length - 2].abs().sum().item() > 1e-3, "the bias table receives gradient");
     }
@@ -162,12 +158,17 @@ class MultiHeadAttentionTest {
         assertArrayEquals(plain.output().toFloatArray(), packed.output().toFloatArray(), 1e-5f);
         java.util.List<Tensor> wrt = new java.util.ArrayList<>(mha.parameters());
         wrt.add(x);
-        Tensor[] in = wrt.toArray(new Tensor[0]);
+        assertSameGradients(packed, plain, wrt.toArray(new Tensor[0]), g);
+    }
+
+    /** Gradients of both outputs (weighted by {@code g}) for every tensor of {@code in} agree; returns the packed ones. */
+    private static Tensor[] assertSameGradients(AttentionOutput packed, AttentionOutput plain, Tensor[] in, Tensor g) {
         Tensor[] gp = Autograd.grad(new Tensor[] {packed.output()}, in, new Tensor[] {g}, false, false);
         Tensor[] gq = Autograd.grad(new Tensor[] {plain.output()}, in, new Tensor[] {g}, false, false);
         for (int i = 0; i < in.length; i++) {
             assertArrayEquals(gq[i].toFloatArray(), gp[i].toFloatArray(), 1e-4f, "gradient " + i);
         }
+        return gp;
     }
 
     @Test

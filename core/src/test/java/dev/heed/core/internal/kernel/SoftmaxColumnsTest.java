@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.heed.core.Rng;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,33 +14,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SoftmaxColumnsTest {
 
-    static Stream<Object[]> backends() {
-        return Stream.of(new Object[] {"plain", 1}, new Object[] {"vector", 1}, new Object[] {"vector", 2});
-    }
-
-    /** Rows kept in column c as documented: clamp(firstLimit + c mod period, 0, rows), or rows. */
-    private static int limit(int c, int rows, int firstLimit, int period) {
-        return period <= 0 ? rows : Math.max(0, Math.min(rows, firstLimit + c % period));
-    }
-
-    /** softmax(scale x) over the first lim rows of each column, in float64; zeros elsewhere. */
+    /**
+     * softmax(scale x) down the first limit rows of each column, in float64: the row reference of
+     * the transposed block, transposed back.
+     */
     private static double[] reference(float[] x, int off, int rows, int cols, double scale, int firstLimit, int period) {
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = x[off + r * cols + c];
+            }
+        }
+        double[] yt = SoftmaxRowsTest.reference(t, 0, cols, rows, scale, firstLimit, period);
         double[] y = new double[rows * cols];
-        for (int c = 0; c < cols; c++) {
-            int lim = limit(c, rows, firstLimit, period);
-            double m = Double.NEGATIVE_INFINITY;
-            for (int r = 0; r < lim; r++) {
-                m = Math.max(m, scale * x[off + r * cols + c]);
-            }
-            if (m == Double.NEGATIVE_INFINITY) {
-                continue;
-            }
-            double s = 0;
-            for (int r = 0; r < lim; r++) {
-                s += Math.exp(scale * x[off + r * cols + c] - m);
-            }
-            for (int r = 0; r < lim; r++) {
-                y[r * cols + c] = Math.exp(scale * x[off + r * cols + c] - m) / s;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                y[r * cols + c] = yt[c * rows + r];
             }
         }
         return y;
@@ -59,7 +47,7 @@ class SoftmaxColumnsTest {
     private static final int[][] SHAPES = {{1, 1}, {7, 3}, {64, 64}, {33, 17}, {5, 40}, {16, 48}, {100, 70}};
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource("dev.heed.core.internal.kernel.SoftmaxRowsTest#backends")
     void forwardMatchesDefinitionWithCausalLimitsAndMaskedColumns(String backend, int threads) {
         Kernels k = KernelBackends.create(backend, threads);
         Rng rng = Rng.seeded(17);
@@ -131,7 +119,7 @@ class SoftmaxColumnsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource("dev.heed.core.internal.kernel.SoftmaxRowsTest#backends")
     void backwardMatchesDefinition(String backend, int threads) {
         Kernels k = KernelBackends.create(backend, threads);
         Rng rng = Rng.seeded(19);
@@ -161,7 +149,7 @@ class SoftmaxColumnsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("backends")
+    @MethodSource("dev.heed.core.internal.kernel.SoftmaxRowsTest#backends")
     void rejectsBadScale(String backend, int threads) {
         Kernels k = KernelBackends.create(backend, threads);
         float[] x = new float[4];

@@ -21,7 +21,7 @@ class SoftmaxRowsTest {
     }
 
     /** softmax(scale x) over the first lim entries of each row, in float64; zeros elsewhere. */
-    private static double[] reference(float[] x, int xOff, int rows, int n, double scale, int firstLimit, int period) {
+    static double[] reference(float[] x, int xOff, int rows, int n, double scale, int firstLimit, int period) {
         double[] y = new double[rows * n];
         for (int r = 0; r < rows; r++) {
             int lim = limit(r, n, firstLimit, period);
