@@ -58,6 +58,12 @@ public final class FlashAttention {
      */
     public static final int SHORT_ROWS = 128;
 
+    /**
+     * Most weights the short path keeps for one call ({@code B H Tq Tk} float32 values, 128 MiB);
+     * a larger batch takes the tiles, which keep none.
+     */
+    public static final long SHORT_KEPT_ELEMENTS = 1L << 25;
+
     /** Supplies the additive score bias of query rows {@code [q0, q0 + rows)} against keys {@code [0, keys)}. */
     @API(status = API.Status.INTERNAL, since = "0.1")
     public interface BiasSource {
@@ -364,12 +370,17 @@ public final class FlashAttention {
     }
 
     /**
-     * Whether a float32 call takes the short path: no bias and at most {@link #SHORT_ROWS} queries
-     * and keys, where whole score rows fit one tile and the per-tile bookkeeping of the online
-     * softmax costs more than the products.
+     * Whether a float32 call takes the short path: no bias, at most {@link #SHORT_ROWS} queries
+     * and keys (whole score rows fit one tile, and the per-tile bookkeeping of the online softmax
+     * would cost more than the products) and at most {@link #SHORT_KEPT_ELEMENTS} weights to keep.
      */
     private boolean isShort(FlashGeometry g) {
-        return bias == null && defaultTiles && g.tq <= SHORT_ROWS && g.tk <= SHORT_ROWS;
+        return bias == null && defaultTiles && shortPathFits(g.b, g.h, g.tq, g.tk);
+    }
+
+    /** @return whether the sizes allow the short path: both lengths and the kept weights within the limits */
+    static boolean shortPathFits(int b, int h, int tq, int tk) {
+        return tq <= SHORT_ROWS && tk <= SHORT_ROWS && (long) b * h * tq * tk <= SHORT_KEPT_ELEMENTS;
     }
 
     private int rowsPerChunk(FlashGeometry g) {

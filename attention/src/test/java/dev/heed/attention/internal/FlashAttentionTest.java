@@ -2,6 +2,7 @@ package dev.heed.attention.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -165,6 +166,18 @@ class FlashAttentionTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theShortPathIsBoundedInLengthAndInKeptWeights() {
+        int t = FlashAttention.SHORT_ROWS;
+        assertTrue(FlashAttention.shortPathFits(2, 4, t, t));
+        assertFalse(FlashAttention.shortPathFits(2, 4, t + 1, t));
+        assertFalse(FlashAttention.shortPathFits(2, 4, 1, t + 1));
+        // 2048 sequence-heads of 128 x 128 are exactly 2^25 weights: they fit, one more does not
+        assertTrue(FlashAttention.shortPathFits(2048, 1, t, t));
+        assertFalse(FlashAttention.shortPathFits(2049, 1, t, t));
+        assertFalse(FlashAttention.shortPathFits(1 << 20, 1 << 12, 64, 64), "no int overflow in the product");
     }
 
     @Test
