@@ -8,7 +8,9 @@ import java.util.Arrays;
  * the key tiles are visited with a running row maximum and sum, so no more than one
  * {@code bq × bk} tile of scores exists per thread; the backward pass recomputes each tile's
  * weights from the saved log-sum-exp. Key tiles entirely beyond a row block's mask are never
- * visited. {@link FlashF64} is the float64 twin of this class, line for line: change both together.
+ * visited. {@link FlashF64} is the float64 twin of this class, line for line (change both together),
+ * except the short path ({@link #forwardShort}), which is float32 only: float64 serves gradient
+ * checks, where its speed does not matter.
  */
 final class FlashF32 {
 

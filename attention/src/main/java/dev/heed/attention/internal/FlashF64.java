@@ -8,7 +8,8 @@ import java.util.Arrays;
  * the key tiles are visited with a running row maximum and sum, so no more than one
  * {@code bq × bk} tile of scores exists per thread; the backward pass recomputes each tile's
  * weights from the saved log-sum-exp. Key tiles entirely beyond a row block's mask are never
- * visited. {@link FlashF32} is the float32 twin of this class, line for line: change both together.
+ * visited. {@link FlashF32} is the float32 twin of this class, line for line (change both together);
+ * only the float32 class has the short path for whole score blocks.
  */
 final class FlashF64 {
 
