@@ -233,45 +233,18 @@ public final class Trpo implements PolicyOptimizer {
         double surrBefore = surrogate.item();
         Tensor[] inputs = actor.params().toArray(new Tensor[0]);
         double[] g = actor.concat(Autograd.grad(new Tensor[] {surrogate}, inputs, null, false, true));
-        double gNorm = Math.sqrt(ConjugateGradient.dot(g, g));
-        if (!(gNorm > 0) || !Double.isFinite(gNorm)) {
-            return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, 0, 0, gNorm);
-        }
         // The MLP actor's Fisher is applied analytically (forward- then reverse-mode pass, no tape);
         // other policies differentiate the mean KL twice.
         ConjugateGradient.Operator fvp = layout != null
                 ? new MlpFisher(layout, actor, obs, s.cgDamping())
                 : new FisherVectorProduct(oldDist.kl(dist).mean(), actor, s.cgDamping());
-        ConjugateGradient.Result cg = ConjugateGradient.solve(fvp, g, s.cgMaxSteps(), CG_RESIDUAL_TOL);
-        double[] dir = cg.x();
-        double sHs = ConjugateGradient.dot(dir, fvp.apply(dir));
-        if (!(sHs > 0) || !Double.isFinite(sHs)) {
-            return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, cg.iterations(), cg.residualNorm(), gNorm);
-        }
-        double maxStep = Math.sqrt(2 * s.targetKl() / sHs);
-        double[] theta0 = actor.get();
-        double[] theta = new double[theta0.length];
-        double coeff = 1;
-        int trials = 0;
-        try (NoGrad ignored = NoGrad.enter()) {
-            for (int k = 0; k < s.lineSearchMaxIter(); k++) {
-                trials++;
-                for (int i = 0; i < theta.length; i++) {
-                    theta[i] = theta0[i] + coeff * maxStep * dir[i];
-                }
-                actor.set(theta);
+        return trustRegionStep(surrBefore, g, fvp, () -> {
+            try (NoGrad ignored = NoGrad.enter()) {
                 Distribution nd = distribution(obs);
                 double newSurr = adv.mul(nd.logProb(actions).sub(oldLogProbs).exp()).mean().item();
-                double newKl = oldDist.kl(nd).mean().item();
-                if (newKl < s.targetKl() && newSurr > surrBefore) {
-                    return new PolicyStepResult(true, trials, surrBefore, newSurr, newKl, cg.iterations(),
-                            cg.residualNorm(), gNorm);
-                }
-                coeff *= s.lineSearchShrinkingFactor();
+                return new double[] {newSurr, oldDist.kl(nd).mean().item()};
             }
-        }
-        actor.set(theta0);
-        return new PolicyStepResult(false, trials, surrBefore, surrBefore, 0, cg.iterations(), cg.residualNorm(), gNorm);
+        });
     }
 
     /**
@@ -286,6 +259,25 @@ public final class Trpo implements PolicyOptimizer {
         double surrBefore = sur.surrogateAtOld();
         MlpFisher fvp = new MlpFisher(layout, actor, data.observations(), s.cgDamping());
         double[] g = sur.gradientAtOld(fvp);
+        return trustRegionStep(surrBefore, g, fvp, () -> {
+            float[] out = sur.outputs();
+            double[] ls = sur.logStd();
+            return new double[] {sur.surrogate(out, ls), sur.meanKl(out, ls)};
+        });
+    }
+
+    /** The surrogate and mean KL of the actor's current parameters, {@code {surrogate, kl}}. */
+    private interface Candidate {
+        double[] evaluate();
+    }
+
+    /**
+     * The natural-gradient step shared by both paths: conjugate gradient on the Fisher for the
+     * direction, the step scaled to the KL bound, then a backtracking line search that accepts the
+     * first candidate within the bound that improves the surrogate (else the old parameters stay).
+     */
+    private PolicyStepResult trustRegionStep(double surrBefore, double[] g, ConjugateGradient.Operator fvp,
+                                             Candidate candidate) {
         double gNorm = Math.sqrt(ConjugateGradient.dot(g, g));
         if (!(gNorm > 0) || !Double.isFinite(gNorm)) {
             return new PolicyStepResult(false, 0, surrBefore, surrBefore, 0, 0, 0, gNorm);
@@ -307,13 +299,10 @@ public final class Trpo implements PolicyOptimizer {
                 theta[i] = theta0[i] + coeff * maxStep * dir[i];
             }
             actor.set(theta);
-            float[] out = sur.outputs();
-            double[] ls = sur.logStd();
-            double newSurr = sur.surrogate(out, ls);
-            double newKl = sur.meanKl(out, ls);
-            if (newKl < s.targetKl() && newSurr > surrBefore) {
-                return new PolicyStepResult(true, trials, surrBefore, newSurr, newKl, cg.iterations(),
-                        cg.residualNorm(), gNorm);
+            double[] r = candidate.evaluate();
+            if (r[1] < s.targetKl() && r[0] > surrBefore) {
+                return new PolicyStepResult(true, trials, surrBefore, r[0], r[1], cg.iterations(), cg.residualNorm(),
+                        gNorm);
             }
             coeff *= s.lineSearchShrinkingFactor();
         }
