@@ -142,6 +142,30 @@ public record MlpPolicyWeights(Tensor[] piW, Tensor[] piB, Tensor[] vfW, Tensor[
     }
 
     /**
+     * Backward of the hidden activation of {@link #biasActivate}, in place: multiplies the gradient
+     * {@code dh} by the activation's derivative, written through its output {@code h}
+     * ({@code 1 − h²} for tanh; 0 where ReLU gave 0, else 1).
+     *
+     * @param dh gradient of the activation's output, replaced by that of its input
+     * @param h the activation's output
+     * @param n how many leading values
+     * @param tanh tanh when true, ReLU when false
+     */
+    public static void activationBackward(float[] dh, float[] h, int n, boolean tanh) {
+        if (tanh) {
+            for (int i = 0; i < n; i++) {
+                dh[i] *= 1f - h[i] * h[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (h[i] <= 0f) {
+                    dh[i] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
      * {@link #tanh} over the first {@code n} values of {@code z}, in place. The polynomial is
      * written out here rather than called: when C2 declined to inline the call, the loop ran scalar
      * at several ns per element (seen in profiles, varying from run to run).

@@ -42,4 +42,17 @@ class MlpPolicyWeightsTest {
         }
         assertEquals(9f, th[6]);
     }
+
+    @Test
+    void activationBackwardMultipliesByTheDerivativeThroughTheOutput() {
+        // tanh: d tanh(z)/dz = 1 − tanh²; at h = 0.5 the factor is 0.75, at h = 0 it is 1
+        float[] dh = {2f, -4f, 7f};
+        MlpPolicyWeights.activationBackward(dh, new float[] {0.5f, 0f, 0.9f}, 2, true);
+        assertArrayEquals(new float[] {1.5f, -4f, 7f}, dh, 0f, "the third value is past n and untouched");
+        // ReLU: the gradient passes where the output is positive, else 0
+        float[] dr = {2f, -4f, 7f};
+        MlpPolicyWeights.activationBackward(dr, new float[] {0.5f, 0f, -1f}, 3, false);
+        assertArrayEquals(new float[] {2f, 0f, 0f}, dr, 0f);
+    }
 }
+

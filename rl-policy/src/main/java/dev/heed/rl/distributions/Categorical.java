@@ -53,6 +53,48 @@ public final class Categorical implements Distribution {
         return new Categorical(logits);
     }
 
+    /**
+     * The log-normaliser {@code log Σ_j exp(x_j)} of one row of logits, computed stably in float64
+     * as {@code m + log Σ exp(x_j − m)} with {@code m} the row maximum: for fused paths that work
+     * on arrays (log-probabilities are {@code x_j} minus it).
+     *
+     * @param x logits
+     * @param off first logit of the row
+     * @param k number of classes, at least 1
+     * @return the log-sum-exp of {@code x[off, off + k)}
+     */
+    public static double logSumExp(float[] x, int off, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            sum += Math.exp(x[off + j] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /**
+     * The float64 twin of {@link #logSumExp(float[], int, int)}.
+     *
+     * @param x logits
+     * @param off first logit of the row
+     * @param k number of classes, at least 1
+     * @return the log-sum-exp of {@code x[off, off + k)}
+     */
+    public static double logSumExp(double[] x, int off, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            sum += Math.exp(x[off + j] - max);
+        }
+        return max + Math.log(sum);
+    }
+
     /** @return the logits {@code [N, K]} as given */
     public Tensor logits() {
         return logits;

@@ -2,6 +2,7 @@ package dev.heed.rl.internal;
 
 import dev.heed.core.Blas;
 import dev.heed.rl.MlpPolicyWeights;
+import dev.heed.rl.distributions.Categorical;
 import dev.heed.core.NoGrad;
 import dev.heed.core.Rng;
 import dev.heed.core.Tensor;
@@ -261,15 +262,7 @@ public final class FusedPolicy {
     /** One categorical over {@code out[off, off + k)}: writes the class to {@code actionOut[slot]}, returns its log-probability. */
     private static double categorical(double[] out, int off, int k, Rng rng, boolean deterministic, double[] actionOut,
             int slot) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            max = Math.max(max, out[off + j]);
-        }
-        double z = 0;
-        for (int j = 0; j < k; j++) {
-            z += Math.exp(out[off + j] - max);
-        }
-        double logZ = max + Math.log(z);
+        double logZ = Categorical.logSumExp(out, off, k);
         int pick;
         if (deterministic) {
             pick = 0;

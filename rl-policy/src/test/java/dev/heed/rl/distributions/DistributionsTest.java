@@ -215,4 +215,16 @@ class DistributionsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> DiagGaussian.of(Tensor.zeros(2, 3), Tensor.zeros(2)));
     }
+
+    @Test
+    void logSumExpOfARowIsStableAndMatchesHandValues() {
+        // log(e^0 + e^{ln 3}) = ln 4, read from the middle of an array
+        float[] f = {9f, 0f, (float) Math.log(3), 9f};
+        assertEquals(Math.log(4), Categorical.logSumExp(f, 1, 2), 1e-7);
+        // 1000 + ln 2: exp(1000) overflows, the shifted sum does not
+        double[] d = {1000, 1000};
+        assertEquals(1000 + Math.log(2), Categorical.logSumExp(d, 0, 2), 1e-12);
+        assertEquals(-5.0, Categorical.logSumExp(new double[] {-5}, 0, 1), 0.0);
+    }
 }
+

@@ -248,18 +248,7 @@ public final class FusedActorCritic {
             }
             float[] dh = ds[l - 1];
             Blas.sgemm(false, false, rows, in, out, dz, 0, out, wOut.toFloatArray(), 0, in, dh, 0, in);
-            int n = rows * in;
-            if (tanh) {
-                for (int i = 0; i < n; i++) {
-                    dh[i] *= 1f - hIn[i] * hIn[i];
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    if (hIn[i] <= 0f) {
-                        dh[i] = 0f;
-                    }
-                }
-            }
+            MlpPolicyWeights.activationBackward(dh, hIn, rows * in, tanh);
             dz = dh;
             wOut = ws[l - 1];
             bOut = bs[l - 1];

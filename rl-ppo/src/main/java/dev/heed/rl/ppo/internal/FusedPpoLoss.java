@@ -1,5 +1,6 @@
 package dev.heed.rl.ppo.internal;
 
+import dev.heed.rl.distributions.Categorical;
 import org.apiguardian.api.API;
 
 /**
@@ -212,15 +213,7 @@ public final class FusedPpoLoss {
 
     /** Row-wise log-softmax of {@code x[o .. o+k)} into {@code out}. */
     static void logSoftmax(float[] x, int o, int k, double[] out) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            m = Math.max(m, x[o + j]);
-        }
-        double s = 0;
-        for (int j = 0; j < k; j++) {
-            s += Math.exp(x[o + j] - m);
-        }
-        double lse = m + Math.log(s);
+        double lse = Categorical.logSumExp(x, o, k);
         for (int j = 0; j < k; j++) {
             out[j] = x[o + j] - lse;
         }

@@ -192,18 +192,7 @@ public final class FastMlp {
                 }
                 float[] dh = dhs[l - 1];
                 Blas.sgemm(false, false, rows, inDim, out, dz, 0, out, wv[l], 0, inDim, dh, 0, inDim);
-                int n = rows * inDim;
-                if (tanh) {
-                    for (int i = 0; i < n; i++) {
-                        dh[i] *= 1f - hIn[i] * hIn[i];
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        if (hIn[i] <= 0f) {
-                            dh[i] = 0f;
-                        }
-                    }
-                }
+                MlpPolicyWeights.activationBackward(dh, hIn, rows * inDim, tanh);
                 dz = dh;
                 wOut = vfW[l - 1];
                 bOut = vfB[l - 1];

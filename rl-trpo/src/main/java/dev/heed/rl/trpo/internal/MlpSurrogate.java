@@ -1,6 +1,7 @@
 package dev.heed.rl.trpo.internal;
 
 import dev.heed.rl.MlpPolicyWeights;
+import dev.heed.rl.distributions.Categorical;
 import dev.heed.rl.distributions.DiagGaussian;
 
 /**
@@ -179,15 +180,7 @@ final class MlpSurrogate {
         double[] r = new double[n * k];
         for (int i = 0; i < n; i++) {
             int o = i * k;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, out[o + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(out[o + j] - max);
-            }
-            double lse = max + Math.log(sum);
+            double lse = Categorical.logSumExp(out, o, k);
             for (int j = 0; j < k; j++) {
                 r[o + j] = out[o + j] - lse;
             }
