@@ -559,16 +559,25 @@ public final class PlainKernels implements Kernels {
             float rs = (float) (1 / Math.sqrt((double) v / dim + eps));
             mean[r] = mu;
             rstd[r] = rs;
-            for (int j = 0; j < dim; j++) {
-                float h = (x[xb + j] - mu) * rs;
-                if (w != null) {
-                    h *= w[j];
-                }
-                if (b != null) {
-                    h += b[j];
-                }
-                y[yb + j] = h;
+            normalizeRow(x, xb, mu, rs, w, b, y, yb, 0, dim);
+        }
+    }
+
+    /**
+     * Elements {@code [from, to)} of one layer-norm row: {@code y = (x − mu) rs · w + b} (w and b
+     * optional). Also the vector backend's code for the columns that do not fill a vector.
+     */
+    public static void normalizeRow(float[] x, int xb, float mu, float rs, float[] w, float[] b, float[] y, int yb,
+                                    int from, int to) {
+        for (int j = from; j < to; j++) {
+            float h = (x[xb + j] - mu) * rs;
+            if (w != null) {
+                h *= w[j];
             }
+            if (b != null) {
+                h += b[j];
+            }
+            y[yb + j] = h;
         }
     }
 

@@ -798,16 +798,7 @@ public final class VectorKernels implements Kernels {
                 }
                 h.intoArray(y, yb + j);
             }
-            for (; j < dim; j++) {
-                float h = (x[xb + j] - mu) * rs;
-                if (w != null) {
-                    h *= w[j];
-                }
-                if (b != null) {
-                    h += b[j];
-                }
-                y[yb + j] = h;
-            }
+            PlainKernels.normalizeRow(x, xb, mu, rs, w, b, y, yb, j, dim);
         }
     }
 
